@@ -1,0 +1,128 @@
+# listpipe - Postfix pipe(8) filter for mailing lists.
+#
+#   make            build ./listpipe
+#   make deps       install the Debian packages it needs (as root)
+#   make test       unit, integration and corpus tests, plain and under
+#                   AddressSanitizer/UBSan, then the Postfix end-to-end suite
+#   make demo       see it work on the embedded defaults
+#   make install    PREFIX=/usr/local
+
+CC	?= cc
+PREFIX	?= /usr/local
+PKGS	= gmime-3.0 sqlite3
+CSTD	= -std=c11 -D_GNU_SOURCE
+WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS	= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+MODULES	= outcome log config address db spool headers rewrite inject maildir
+OBJS	= $(MODULES:%=build/%.o)
+ASAN_OBJS = $(MODULES:%=build/asan/%.o)
+HDRS	= $(wildcard src/*.h)
+
+UNIT_SRC = $(wildcard tests/unit/*.c)
+INTEG_SRC = $(wildcard tests/integration/*.c)
+TESTLIB	= tests/lib/testlib.c
+
+DEB_PACKAGES = build-essential pkg-config libgmime-3.0-dev libsqlite3-dev \
+	       sqlite3 libcriterion-dev clang mandoc
+
+.PHONY: all deps test unit-test integration-test asan-test e2e-test \
+	demo install clean lint fuzz
+
+all: listpipe
+
+listpipe: build/listpipe.o $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/%.o: src/%.c $(HDRS) | build
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/asan/%.o: src/%.c $(HDRS) | build/asan
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+build build/asan:
+	mkdir -p $@
+
+build/asan/listpipe: build/asan/listpipe.o $(ASAN_OBJS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+build/unit-tests: $(UNIT_SRC) $(TESTLIB) $(OBJS) tests/lib/testlib.h
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $(UNIT_SRC) $(TESTLIB) $(OBJS) $(LIBS) -lcriterion
+
+build/asan/unit-tests: $(UNIT_SRC) $(TESTLIB) $(ASAN_OBJS) tests/lib/testlib.h
+	$(CC) $(ALL_CFLAGS) $(SAN) -Isrc -o $@ $(UNIT_SRC) $(TESTLIB) $(ASAN_OBJS) $(LIBS) -lcriterion
+
+build/integration-tests: $(INTEG_SRC) $(TESTLIB) tests/lib/testlib.h $(OBJS)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $(INTEG_SRC) $(TESTLIB) $(OBJS) $(LIBS) -lcriterion
+
+# Missing packages only; apt-get update first, as a fresh machine needs it.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "deps: missing Debian packages: $$missing"; \
+		echo "deps: run 'make deps' as root (or: apt-get install $$missing)"; exit 1; \
+	fi; \
+	echo "deps: installing $$missing"; \
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing
+
+# The suite: each part runs even when an earlier one fails, and the
+# target fails if any did.
+test: deps
+	@$(MAKE) --no-print-directory all build/unit-tests build/integration-tests \
+		build/asan/listpipe build/asan/unit-tests
+	@rc=0; \
+	$(MAKE) --no-print-directory unit-test || rc=1; \
+	$(MAKE) --no-print-directory integration-test || rc=1; \
+	$(MAKE) --no-print-directory asan-test || rc=1; \
+	$(MAKE) --no-print-directory lint || rc=1; \
+	$(MAKE) --no-print-directory e2e-test || rc=1; \
+	if [ $$rc = 0 ]; then echo "make test: all suites passed"; else echo "make test: FAILED"; fi; \
+	exit $$rc
+
+unit-test: build/unit-tests
+	@echo "== unit tests"
+	./build/unit-tests
+
+integration-test: listpipe build/integration-tests
+	@echo "== integration and corpus tests (./listpipe)"
+	LISTPIPE_BIN=$(CURDIR)/listpipe ./build/integration-tests
+
+asan-test: build/asan/listpipe build/asan/unit-tests build/integration-tests
+	@echo "== unit, integration and corpus tests under ASan/UBSan"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		./build/asan/unit-tests
+	LISTPIPE_BIN=$(CURDIR)/build/asan/listpipe \
+	ASAN_OPTIONS=detect_leaks=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		./build/integration-tests
+
+e2e-test: listpipe
+	@echo "== end-to-end tests through a private Postfix"
+	@if [ -x tests/e2e/run ]; then tests/e2e/run; \
+	else echo "e2e: SKIPPED (tests/e2e/run not present yet)"; fi
+
+lint:
+	@echo "== man pages (mandoc -Tlint)"
+	mandoc -Tlint -Wwarning man/listpipe.8 man/listpipe.5
+
+demo: deps all
+	@sh tests/demo.sh
+
+install: listpipe
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/listpipe
+	install -m 755 listpipe $(DESTDIR)$(PREFIX)/sbin/listpipe
+	install -m 644 man/listpipe.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 man/listpipe.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 sql/schema.sql postfix/* $(DESTDIR)$(PREFIX)/share/listpipe/
+
+clean:
+	rm -rf build listpipe

@@ -1,0 +1,113 @@
+/*
+ * address.c - normalise and take apart envelope addresses.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "address.h"
+
+int address_normalize(const char *in, char *out, size_t size,
+		      const char **why)
+{
+	const char *start = in;
+	const char *end = in + strlen(in);
+	const char *at;
+	size_t	len;
+
+	while (start < end && (*start == ' ' || *start == '\t'))
+		start++;
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (end - start >= 2 && *start == '<' && end[-1] == '>') {
+		start++;
+		end--;
+	}
+	len = (size_t)(end - start);
+	if (len == 0) {
+		*why = "empty address";
+		return -1;
+	}
+	if (len >= size || len >= ADDRESS_MAX) {
+		*why = "address too long";
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)start[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			*why = "control character in address";
+			return -1;
+		}
+		out[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+	}
+	out[len] = 0;
+	at = strrchr(out, '@');
+	if (at == NULL || at == out || at[1] == 0) {
+		*why = "address is not user@domain";
+		return -1;
+	}
+	return 0;
+}
+
+const char *address_domain(const char *address)
+{
+	const char *at = strrchr(address, '@');
+
+	return at ? at + 1 : address + strlen(address);
+}
+
+int address_strip_extension(const char *address, char *out, size_t size)
+{
+	const char *at = strrchr(address, '@');
+	const char *delim;
+	size_t	local_len;
+
+	if (at == NULL)
+		return 0;
+	delim = memchr(address, ADDRESS_EXTENSION_DELIMITER,
+		       (size_t)(at - address));
+	if (delim == NULL || delim == address)
+		return 0;
+	local_len = (size_t)(delim - address);
+	if (local_len + strlen(at) + 1 > size)
+		return 0;
+	memcpy(out, address, local_len);
+	memcpy(out + local_len, at, strlen(at) + 1);
+	return 1;
+}
+
+int address_is_header_safe(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+int address_list_add(struct address_list *al, const char *address)
+{
+	char   *copy;
+
+	if (al->n == al->cap) {
+		size_t	cap = al->cap ? al->cap * 2 : 16;
+		char  **v = realloc(al->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		al->v = v;
+		al->cap = cap;
+	}
+	if ((copy = strdup(address)) == NULL)
+		return -1;
+	al->v[al->n++] = copy;
+	return 0;
+}
+
+void address_list_free(struct address_list *al)
+{
+	for (size_t i = 0; i < al->n; i++)
+		free(al->v[i]);
+	free(al->v);
+	al->v = NULL;
+	al->n = al->cap = 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * address.h - envelope addresses as listpipe compares them.
+ *
+ * Postfix hands us recipients as user@domain, with the case the sender
+ * typed unless the pipe flags fold it.  Lists compare addresses without
+ * regard to case, so everything is folded here, once, before it meets
+ * the database or a sendmail command line.
+ */
+#ifndef LISTPIPE_ADDRESS_H
+#define LISTPIPE_ADDRESS_H
+
+#include <stddef.h>
+
+/* RFC 5321 allows 256 octets for a path; leave room, refuse the rest. */
+#define ADDRESS_MAX 512
+
+/* The separator between a local part and its extension, as in Postfix's
+ * recipient_delimiter: team-bounces+alice=example.net@lists.example.org */
+#define ADDRESS_EXTENSION_DELIMITER '+'
+
+/*
+ * address_normalize - strip <> and surrounding blanks, fold ASCII case.
+ * Returns 0, or -1 with *why set when the address is empty, too long,
+ * has control characters or no '@' with text on both sides.
+ */
+int	address_normalize(const char *in, char *out, size_t size,
+			  const char **why);
+
+/* address_domain - the part after the last '@' (address is normalised) */
+const char *address_domain(const char *address);
+
+/*
+ * address_strip_extension - team-bounces+x@dom -> team-bounces@dom into
+ * out; returns 1 if there was an extension, 0 if not (out unchanged).
+ */
+int	address_strip_extension(const char *address, char *out, size_t size);
+
+/* address_is_header_safe - no CR, LF or other control characters */
+int	address_is_header_safe(const char *text);
+
+/* A growing array of normalised addresses (members, owners). */
+struct address_list {
+	char  **v;
+	size_t	n;
+	size_t	cap;
+};
+
+/* address_list_add - append a copy; -1 when out of memory */
+int	address_list_add(struct address_list *al, const char *address);
+void	address_list_free(struct address_list *al);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * config.h - the command line, the program's only configuration.
+ *
+ *   listpipe [-d database] [-s sendmail] [-m spooldir] [-q queue_id]
+ *            [-l logfile] [-t timeout] [-n] [-v] -f sender -- recipient...
+ *   listpipe -h | -V
+ */
+#ifndef LISTPIPE_CONFIG_H
+#define LISTPIPE_CONFIG_H
+
+#include "outcome.h"
+
+#define LISTPIPE_VERSION	"0.1.0"
+
+#define DEF_DATABASE	"/var/lib/listpipe/lists.db"
+#define DEF_SENDMAIL	"/usr/sbin/sendmail"
+#define DEF_SPOOLDIR	"/var/lib/listpipe"
+/* Well below Postfix's command_time_limit (1000 s), which bounces. */
+#define DEF_TIMEOUT	600
+
+enum config_mode { MODE_DELIVER, MODE_HELP, MODE_VERSION };
+
+struct config {
+	enum config_mode mode;
+	const char *database;
+	const char *sendmail;
+	const char *spooldir;
+	const char *queue_id;		/* "-" when Postfix did not give one */
+	const char *logfile;		/* NULL: syslog */
+	const char *sender;		/* "" is the null sender */
+	unsigned timeout;		/* seconds before the watchdog defers */
+	int	dry_run;
+	int	verbose;
+	char  **recipients;
+	int	nrecipients;
+};
+
+/* config_parse - fill cf from argv; a usage error is OUTCOME_TEMP 4.3.5 */
+int	config_parse(struct config *cf, int argc, char **argv,
+		     struct status *st);
+
+/* config_usage - the synopsis, for -h and for error messages */
+const char *config_usage(void);
+
+#endif

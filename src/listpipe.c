@@ -1,0 +1,350 @@
+/*
+ * listpipe - Postfix pipe(8) filter for mailing lists.
+ *
+ *   listpipe [-d database] [-s sendmail] [-m spooldir] [-q queue_id]
+ *            [-l logfile] [-t timeout] [-n] [-v] -f sender -- recipient...
+ *
+ * For each recipient: a list address gets one rewritten copy reinjected
+ * for its members; list-owner@ mail goes to the owners unchanged;
+ * list-bounces@ mail is stored in a Maildir; any other address in a
+ * served domain is refused (5.1.1); an address elsewhere is passed on
+ * unchanged.  All database reads happen before anything is reinjected, so
+ * a database problem defers the message with nothing sent.  The one exit
+ * status covers all recipients: a deferral wins over a bounce, a bounce
+ * over success (see outcome.h and listpipe(8)).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "address.h"
+#include "config.h"
+#include "db.h"
+#include "headers.h"
+#include "inject.h"
+#include "log.h"
+#include "maildir.h"
+#include "outcome.h"
+#include "rewrite.h"
+#include "spool.h"
+
+enum target_kind {
+	TARGET_LIST,		/* post to a list */
+	TARGET_OWNER,		/* list-owner@ */
+	TARGET_BOUNCES,		/* list-bounces@, with or without extension */
+	TARGET_PASS,		/* not our domain: pass on unchanged */
+	TARGET_REFUSED,		/* verdict already known */
+};
+
+struct target {
+	enum target_kind kind;
+	char	address[ADDRESS_MAX];	/* normalised envelope recipient */
+	struct db_list list;
+	struct address_list rcpts;	/* members or owners */
+	struct status verdict;
+};
+
+/* setup_stdio - fds 0-2 open; a private copy of stdout for the status
+ * line; in filter mode stdout and stderr go to /dev/null so nothing a
+ * library prints can come before the status line. */
+static int setup_stdio(int filter_mode)
+{
+	int	fd;
+	int	status_fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+	status_fd = fcntl(1, F_DUPFD_CLOEXEC, 3);
+	if (status_fd < 0)
+		status_fd = 1;
+	if (filter_mode && status_fd != 1
+	    && (fd = open("/dev/null", O_WRONLY)) >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+	}
+	return status_fd;
+}
+
+/* plan - decide what a recipient is; database reads only */
+static int plan(struct db *db, const char *recipient, struct target *t,
+		struct status *st)
+{
+	enum db_kind kind;
+	const char *why;
+	char	base[ADDRESS_MAX];
+	int	found;
+
+	memset(t, 0, sizeof(*t));
+	status_ok(&t->verdict);
+	if (address_normalize(recipient, t->address, sizeof(t->address),
+			      &why) < 0)
+		/* Postfix only hands us user@domain: this is master.cf. */
+		return status_temp(st, "4.3.5", "listpipe: recipient \"%.100s\": %s",
+				   recipient, why);
+	found = db_find(db, t->address, &kind, &t->list, st);
+	if (found == 0 && address_strip_extension(t->address, base,
+						  sizeof(base)))
+		found = db_find(db, base, &kind, &t->list, st);
+	if (found < 0)
+		return -1;
+	if (found) {
+		t->kind = kind == DB_KIND_POST ? TARGET_LIST
+			: kind == DB_KIND_OWNER ? TARGET_OWNER : TARGET_BOUNCES;
+		if (t->kind == TARGET_LIST)
+			return db_recipients(db, t->list.address, &t->rcpts, st);
+		if (t->kind == TARGET_OWNER) {
+			if (db_owners(db, t->list.address, &t->rcpts, st) < 0)
+				return -1;
+			if (t->rcpts.n == 0)
+				/* The operator can fix this; Postfix keeps
+				 * the mail meanwhile. */
+				return status_temp(st, "4.3.5", "listpipe: "
+				    "list %s has no enabled owner",
+				    t->list.address);
+		}
+		return 0;
+	}
+	switch (db_list_disabled(db, t->address, st)) {
+	case -1:
+		return -1;
+	case 1:
+		t->kind = TARGET_REFUSED;
+		status_set(&t->verdict, OUTCOME_DISABLED, "5.2.1",
+			   "<%s>: list is disabled", t->address);
+		return 0;
+	}
+	switch (db_domain_served(db, address_domain(t->address), st)) {
+	case -1:
+		return -1;
+	case 1:
+		t->kind = TARGET_REFUSED;
+		status_set(&t->verdict, OUTCOME_NO_LIST, "5.1.1",
+			   "<%s>: no such list", t->address);
+		return 0;
+	}
+	t->kind = TARGET_PASS;
+	return address_list_add(&t->rcpts, t->address) < 0
+	       ? status_temp(st, "4.3.0", "listpipe: out of memory") : 0;
+}
+
+/* post - one rewritten copy of the message for the list's members */
+static int post(const struct config *cf, struct target *t,
+		const struct spool *sp, struct headers *hd, int *parsed,
+		int out_fd, struct status *st)
+{
+	struct injection in;
+	char	bounces[ADDRESS_MAX + 16];
+	char   *header;
+	size_t	header_len;
+	int	rc;
+
+	if (*parsed == 0)
+		*parsed = headers_parse(hd, sp->head, sp->head_len, sp->size,
+					st) < 0 ? -1 : 1;
+	if (*parsed < 0)
+		return -1;
+	if (headers_has_loop(hd, t->list.address))
+		return status_set(st, OUTCOME_LOOP, "5.4.6", "<%s>: mail loop: "
+		    "message already carries X-Loop: %s", t->address,
+		    t->list.address);
+	if (t->rcpts.n == 0) {
+		log_info("to=<%s>, list=<%s>, members=0, status=sent "
+			 "(no enabled members)", t->address, t->list.address);
+		return 0;
+	}
+	if (rewrite_list_copy(hd, &t->list, &header, &header_len, st) < 0)
+		return -1;
+	if (snprintf(bounces, sizeof(bounces), "%s-bounces@%s", t->list.local,
+		     t->list.domain) >= (int)sizeof(bounces)) {
+		g_free(header);
+		return status_temp(st, "4.3.0", "listpipe: list address too long");
+	}
+	in = (struct injection) {
+		.sendmail = cf->sendmail, .sender = bounces,
+		.header = header, .header_len = header_len,
+		.spool = sp, .from = hd->body, .dry_run_fd = out_fd,
+	};
+	rc = inject(&in, t->rcpts.v, t->rcpts.n, st);
+	g_free(header);
+	if (rc == 0)
+		log_info("to=<%s>, list=<%s>, members=%zu, runs=%zu, status=sent",
+			 t->address, t->list.address, t->rcpts.n,
+			 (t->rcpts.n + INJECT_BATCH - 1) / INJECT_BATCH);
+	return rc;
+}
+
+/* forward - the message unchanged to owners or to a foreign recipient */
+static int forward(const struct config *cf, struct target *t,
+		   const struct spool *sp, int out_fd, struct status *st)
+{
+	char	bounces[ADDRESS_MAX + 16];
+	struct injection in = {
+		.sendmail = cf->sendmail, .sender = cf->sender,
+		.spool = sp, .from = 0, .dry_run_fd = out_fd,
+	};
+
+	if (t->kind == TARGET_OWNER) {
+		/* Failures to reach an owner come back to us, not to a
+		 * stranger who wrote to list-owner@. */
+		if (snprintf(bounces, sizeof(bounces), "%s-bounces@%s",
+			     t->list.local, t->list.domain)
+		    >= (int)sizeof(bounces))
+			return status_temp(st, "4.3.0",
+					   "listpipe: list address too long");
+		in.sender = bounces;
+	}
+	if (inject(&in, t->rcpts.v, t->rcpts.n, st) < 0)
+		return -1;
+	log_info("to=<%s>, from=<%s>, %s, status=sent", t->address,
+		 cf->sender, t->kind == TARGET_OWNER ? "owners" : "passed on");
+	return 0;
+}
+
+static int store_bounce(const struct config *cf, struct target *t,
+			const struct spool *sp, int out_fd, struct status *st)
+{
+	char	dir[4096];
+
+	/* The list address comes from the database, whose CHECK keeps '/'
+	 * out; refuse one anyway rather than write outside the spool. */
+	if (strchr(t->list.address, '/') || t->list.address[0] == '.')
+		return status_temp(st, "4.3.5", "listpipe: list address %s "
+				   "is not usable as a directory name",
+				   t->list.address);
+	if (snprintf(dir, sizeof(dir), "%s/bounces/%s", cf->spooldir,
+		     t->list.address) >= (int)sizeof(dir))
+		return status_temp(st, "4.3.5", "listpipe: Maildir path too long");
+	if (maildir_store(dir, t->address, sp, out_fd, st) < 0)
+		return -1;
+	log_info("to=<%s>, from=<%s>, list=<%s>, status=stored (bounce)",
+		 t->address, cf->sender, t->list.address);
+	return 0;
+}
+
+static void keep_worst(struct status *worst, const struct status *st)
+{
+	if (outcome_worse(st->outcome, worst->outcome))
+		*worst = *st;
+}
+
+static int deliver(const struct config *cf, int out_fd, struct status *result)
+{
+	struct db *db;
+	struct target *targets;
+	struct spool sp;
+	struct headers hd;
+	int	parsed = 0;
+	int	i;
+	int	n = cf->nrecipients;
+
+	status_ok(result);
+	if ((targets = calloc((size_t)n, sizeof(*targets))) == NULL)
+		return status_temp(result, "4.3.0", "listpipe: out of memory");
+	if (db_open(&db, cf->database, cf->dry_run, result) < 0)
+		goto done_targets;
+	for (i = 0; i < n; i++)
+		if (plan(db, cf->recipients[i], &targets[i], result) < 0)
+			break;
+	db_close(db);
+	if (i < n)
+		goto done_targets;
+
+	if (spool_read(&sp, cf->spooldir, 0, result) < 0
+	    && !(cf->dry_run
+		 && spool_read(&sp, g_get_tmp_dir(), 0, result) == 0))
+		goto done_targets;
+	status_ok(result);
+	memset(&hd, 0, sizeof(hd));
+	for (i = 0; i < n && result->outcome != OUTCOME_TEMP; i++) {
+		struct target *t = &targets[i];
+		struct status st;
+		int	rc = 0;
+
+		status_ok(&st);
+		switch (t->kind) {
+		case TARGET_LIST:
+			rc = post(cf, t, &sp, &hd, &parsed, out_fd, &st);
+			break;
+		case TARGET_OWNER:
+		case TARGET_PASS:
+			rc = forward(cf, t, &sp, out_fd, &st);
+			break;
+		case TARGET_BOUNCES:
+			rc = store_bounce(cf, t, &sp, out_fd, &st);
+			break;
+		case TARGET_REFUSED:
+			st = t->verdict;
+			rc = -1;
+			break;
+		}
+		if (rc < 0) {
+			log_info("to=<%s>, from=<%s>, status=%s (%s %s)",
+				 t->address, cf->sender,
+				 st.outcome == OUTCOME_TEMP ? "deferred"
+							    : "bounced",
+				 outcome_dsn(&st), st.reason);
+			keep_worst(result, &st);
+		}
+	}
+	if (parsed > 0)
+		headers_free(&hd);
+	spool_close(&sp);
+
+done_targets:
+	for (i = 0; i < n; i++) {
+		db_list_free(&targets[i].list);
+		address_list_free(&targets[i].rcpts);
+	}
+	free(targets);
+	return result->outcome == OUTCOME_OK ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cf;
+	struct status st;
+	int	status_fd;
+	int	parsed;
+
+	umask(077);
+	status_ok(&st);
+	parsed = config_parse(&cf, argc, argv, &st);
+	status_fd = setup_stdio(parsed == 0 && cf.mode == MODE_DELIVER
+				&& !cf.dry_run);
+	if (parsed == 0 && cf.mode != MODE_DELIVER) {
+		const char *text = cf.mode == MODE_HELP ? config_usage()
+				   : "listpipe " LISTPIPE_VERSION "\n";
+
+		return write_full(status_fd, text, strlen(text)) < 0 ? 75 : 0;
+	}
+	outcome_init(status_fd, parsed == 0 ? cf.timeout : DEF_TIMEOUT);
+	if (parsed < 0) {
+		log_open(LOG_TO_SYSLOG, NULL, NULL, 0);
+		log_error("%s", st.reason);
+		outcome_exit(&st);
+	}
+	log_open(cf.logfile ? LOG_TO_FILE : cf.dry_run ? LOG_TO_STDERR
+		 : LOG_TO_SYSLOG, cf.logfile, cf.queue_id, cf.verbose);
+	if (!cf.dry_run && geteuid() == 0) {
+		status_temp(&st, "4.3.5", "listpipe: refusing to deliver as "
+			    "root: set user= in master.cf");
+		log_error("%s", st.reason);
+		outcome_exit(&st);
+	}
+	headers_init();
+	deliver(&cf, cf.dry_run ? status_fd : -1, &st);
+	if (st.outcome == OUTCOME_TEMP)
+		log_warn("deferred: %s", st.reason);
+	headers_shutdown();
+	log_close();
+	outcome_exit(&st);
+}

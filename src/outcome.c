@@ -1,0 +1,261 @@
+/*
+ * outcome.c - map outcomes to exit status and status line; end the program.
+ *
+ * Postfix's pipe(8) reads the first bytes of our output as an RFC 3463
+ * code when they look like one, and otherwise goes by the exit status,
+ * where only 75 and 71 defer.  We always write the code (except for
+ * success) and always exit with a matching sysexits value, so the two
+ * never disagree.  A crash or a hang must defer, never bounce: fatal
+ * signals and the watchdog end here too, with async-signal-safe code.
+ *
+ * The handlers need two facts outside any call chain (where the status
+ * line goes, which child to kill); they are this file's only state.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "outcome.h"
+
+static const struct {
+	enum outcome outcome;
+	int	exit_code;
+	const char *dsn;
+	int	rank;			/* which wins when one exit covers several */
+} outcome_table[] = {
+	{OUTCOME_OK, EX_OK, "2.0.0", 0},
+	{OUTCOME_BAD_MESSAGE, EX_DATAERR, "5.6.0", 1},
+	{OUTCOME_LOOP, EX_DATAERR, "5.4.6", 1},
+	{OUTCOME_NO_LIST, EX_NOUSER, "5.1.1", 1},
+	{OUTCOME_DISABLED, EX_UNAVAILABLE, "5.2.1", 1},
+	{OUTCOME_TEMP, EX_TEMPFAIL, "4.3.0", 2},
+};
+
+#define TABLE_LEN (sizeof(outcome_table) / sizeof(outcome_table[0]))
+
+static int status_fd = 1;
+static volatile sig_atomic_t child_pid;
+static char timeout_line[80];
+
+static int lookup(enum outcome outcome)
+{
+	for (size_t i = 0; i < TABLE_LEN; i++)
+		if (outcome_table[i].outcome == outcome)
+			return (int)i;
+	/* Unknown value: our own inconsistency, so treat it as temporary. */
+	return (int)TABLE_LEN - 1;
+}
+
+static int vstatus_set(struct status *st, enum outcome outcome,
+		       const char *dsn, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static int vstatus_set(struct status *st, enum outcome outcome,
+		       const char *dsn, const char *fmt, va_list ap)
+{
+	st->outcome = outcome;
+	st->dsn[0] = 0;
+	if (dsn && strlen(dsn) < sizeof(st->dsn))
+		memcpy(st->dsn, dsn, strlen(dsn) + 1);
+	/* A truncated reason is still a reason: no check needed beyond >= 0. */
+	if (vsnprintf(st->reason, sizeof(st->reason), fmt, ap) < 0)
+		memcpy(st->reason, "unknown error", sizeof("unknown error"));
+	return -1;
+}
+
+int status_set(struct status *st, enum outcome outcome, const char *dsn,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vstatus_set(st, outcome, dsn, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int status_temp(struct status *st, const char *dsn, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vstatus_set(st, OUTCOME_TEMP, dsn, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void status_ok(struct status *st)
+{
+	st->outcome = OUTCOME_OK;
+	st->dsn[0] = 0;
+	st->reason[0] = 0;
+}
+
+int outcome_worse(enum outcome a, enum outcome b)
+{
+	return outcome_table[lookup(a)].rank > outcome_table[lookup(b)].rank;
+}
+
+int outcome_exit_code(enum outcome outcome)
+{
+	return outcome_table[lookup(outcome)].exit_code;
+}
+
+const char *outcome_dsn(const struct status *st)
+{
+	const char *def = outcome_table[lookup(st->outcome)].dsn;
+
+	/* A detail code must agree with the outcome's class, or Postfix
+	 * would act on the code and contradict the exit status. */
+	if (st->dsn[0] == def[0] && st->dsn[1] == '.')
+		return st->dsn;
+	return def;
+}
+
+size_t outcome_format(const struct status *st, char *buf, size_t size)
+{
+	int	n;
+	size_t	len;
+
+	if (size == 0)
+		return 0;
+	buf[0] = 0;
+	if (st->outcome == OUTCOME_OK)
+		return 0;
+	n = snprintf(buf, size, "%s %s", outcome_dsn(st),
+		     st->reason[0] ? st->reason : "listpipe: unknown error");
+	if (n < 0) {
+		buf[0] = 0;
+		return 0;
+	}
+	len = (size_t)n < size ? (size_t)n : size - 1;
+	/* One line: the reason may quote input (an address, a header). */
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\n' || buf[i] == '\r' || buf[i] == 0)
+			buf[i] = ' ';
+	if (len + 1 < size) {
+		buf[len++] = '\n';
+		buf[len] = 0;
+	} else {
+		buf[len - 1] = '\n';
+	}
+	return len;
+}
+
+/* write_all - write everything or give up; safe in a signal handler */
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void kill_child(void)
+{
+	/* An orphaned sendmail that sees EOF would queue a truncated copy. */
+	if (child_pid > 0)
+		kill((pid_t)child_pid, SIGKILL);
+}
+
+static void on_timeout(int sig)
+{
+	(void)sig;
+	kill_child();
+	write_all(status_fd, timeout_line, strlen(timeout_line));
+	_exit(EX_TEMPFAIL);
+}
+
+static void on_fatal(int sig)
+{
+	char	line[] = "4.3.0 listpipe: internal error (signal   )\n";
+	char   *p = strchr(line, '(') + 9;
+
+	kill_child();
+	p[0] = (char)('0' + sig / 10 % 10);
+	p[1] = (char)('0' + sig % 10);
+	write_all(status_fd, line, sizeof(line) - 1);
+	_exit(EX_TEMPFAIL);
+}
+
+static void handle(int sig, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_SANITIZER 1
+#endif
+#endif
+
+void outcome_init(int fd, unsigned timeout_seconds)
+{
+	static char altstack[64 * 1024];
+	stack_t ss;
+
+	status_fd = fd;
+	if (snprintf(timeout_line, sizeof(timeout_line),
+		     "4.3.0 listpipe: timed out after %u seconds\n",
+		     timeout_seconds) >= (int)sizeof(timeout_line))
+		memcpy(timeout_line, "4.3.0 listpipe: timed out\n",
+		       sizeof("4.3.0 listpipe: timed out\n"));
+
+	/* A dead sendmail must show up as EPIPE, not kill us silently. */
+	handle(SIGPIPE, SIG_IGN, 0);
+	handle(SIGALRM, on_timeout, 0);
+	/* Postfix stops the process group with SIGTERM on shutdown. */
+	handle(SIGTERM, on_fatal, 0);
+	handle(SIGHUP, on_fatal, 0);
+#ifndef UNDER_SANITIZER
+	/* Under a sanitizer the crash report matters more than the defer. */
+	ss.ss_sp = altstack;
+	ss.ss_size = sizeof(altstack);
+	ss.ss_flags = 0;
+	sigaltstack(&ss, NULL);
+	handle(SIGSEGV, on_fatal, SA_ONSTACK);
+	handle(SIGBUS, on_fatal, SA_ONSTACK);
+	handle(SIGFPE, on_fatal, SA_ONSTACK);
+	handle(SIGILL, on_fatal, SA_ONSTACK);
+	handle(SIGABRT, on_fatal, SA_ONSTACK);	/* g_error(), failed g_malloc */
+#else
+	(void)ss;
+	(void)altstack;
+#endif
+	if (timeout_seconds > 0)
+		alarm(timeout_seconds);
+}
+
+void outcome_watch_child(int pid)
+{
+	child_pid = pid;
+}
+
+void outcome_exit(const struct status *st)
+{
+	char	line[STATUS_REASON_MAX + 32];
+	size_t	len;
+
+	alarm(0);
+	len = outcome_format(st, line, sizeof(line));
+	write_all(status_fd, line, len);
+	exit(outcome_exit_code(st->outcome));
+}

@@ -1,0 +1,273 @@
+/*
+ * rewrite.c - list headers, subject tag, loop guard.
+ *
+ * Values from the database pass through rewrite_header_value() before
+ * they go near a header, so no row can inject a header line.  New fields
+ * are folded by GMime and use the message's own newline convention.
+ */
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "rewrite.h"
+
+enum edit_mode {
+	EDIT_SET,		/* replace the first such field, drop the rest, or add */
+	EDIT_ADD,		/* add at the end, keep what is there */
+	EDIT_DROP_PREFIX,	/* drop every field whose name starts so */
+};
+
+struct edit {
+	const char *name;
+	enum edit_mode mode;
+	char   *value;		/* unfolded, encoded; g_free; NULL for drops */
+	int	done;
+};
+
+#define MAX_EDITS 20
+
+char *rewrite_header_value(const char *text)
+{
+	char   *v = g_strdup(text);
+
+	for (char *p = v; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return v;
+}
+
+/*
+ * contains_tag - the tag appears anywhere, in any ASCII case.  Anywhere,
+ * not just first: "Re: AW: [team] x", "Fwd: [other] [team] x" and a
+ * decoded encoded word all count, so the tag is never doubled.
+ */
+static int contains_tag(const char *subject, const char *tag)
+{
+	size_t	tlen = strlen(tag);
+
+	for (const char *s = subject; *s; s++)
+		if (g_ascii_strncasecmp(s, tag, tlen) == 0)
+			return 1;
+	return 0;
+}
+
+char *rewrite_subject(const char *raw_value, const char *tag)
+{
+	GMimeFormatOptions *fo = g_mime_format_options_get_default();
+	char   *decoded;
+	char   *cleantag;
+	char   *text;
+	char   *encoded;
+
+	if (tag == NULL || *tag == 0)
+		return NULL;
+	cleantag = rewrite_header_value(tag);
+	g_strstrip(cleantag);
+	if (*cleantag == 0) {
+		g_free(cleantag);
+		return NULL;
+	}
+	if (raw_value) {
+		char   *unfolded = g_mime_utils_header_unfold(raw_value);
+
+		decoded = g_mime_utils_header_decode_text(NULL, unfolded);
+		g_free(unfolded);
+	} else {
+		decoded = g_strdup("");
+	}
+	g_strstrip(decoded);
+	if (contains_tag(decoded, cleantag)) {
+		g_free(decoded);
+		g_free(cleantag);
+		return NULL;
+	}
+	text = g_strdup_printf("%s %s", cleantag,
+			       *decoded ? decoded : "(no subject)");
+	/* Decoded text may carry stray controls from broken encodings. */
+	for (char *p = text; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	encoded = g_mime_utils_header_encode_text(fo, text, "utf-8");
+	g_free(text);
+	g_free(decoded);
+	g_free(cleantag);
+	return encoded;
+}
+
+static struct edit *add_edit(struct edit *edits, int *n, const char *name,
+			     enum edit_mode mode, char *value)
+{
+	struct edit *e = &edits[(*n)++];
+
+	e->name = name;
+	e->mode = mode;
+	e->value = value;
+	e->done = 0;
+	return e;
+}
+
+/* url_or_mailto - "<url>" from the database, or "<mailto:addr?query>" */
+static char *url_or_mailto(const char *url, const char *addr,
+			   const char *query)
+{
+	char   *clean;
+	char   *v;
+
+	if (url && *url) {
+		clean = rewrite_header_value(url);
+		g_strstrip(clean);
+		v = g_strdup_printf("<%s>", clean);
+	} else {
+		clean = rewrite_header_value(addr);
+		v = g_strdup_printf("<mailto:%s%s%s>", clean, query ? "?" : "",
+				    query ? query : "");
+	}
+	g_free(clean);
+	return v;
+}
+
+/* list_id - "description" <name.domain>, the phrase RFC 2047 encoded */
+static char *list_id(const struct db_list *list)
+{
+	GMimeFormatOptions *fo = g_mime_format_options_get_default();
+	char   *name = rewrite_header_value(list->name);
+	char   *domain = rewrite_header_value(list->domain);
+	char   *v;
+
+	if (list->description && *list->description) {
+		char   *d = rewrite_header_value(list->description);
+		char   *phrase = g_mime_utils_header_encode_phrase(fo,
+				     g_strstrip(d), "utf-8");
+
+		/* encode_phrase leaves a plain atom unquoted; RFC 2919
+		 * examples quote it, and quoting is never wrong. */
+		if (phrase[0] != '"' && strstr(phrase, "=?") == NULL) {
+			char   *q = g_strdup_printf("\"%s\"", phrase);
+
+			g_free(phrase);
+			phrase = q;
+		}
+		v = g_strdup_printf("%s <%s.%s>", phrase, name, domain);
+		g_free(phrase);
+		g_free(d);
+	} else {
+		v = g_strdup_printf("<%s.%s>", name, domain);
+	}
+	g_free(name);
+	g_free(domain);
+	return v;
+}
+
+static int plan_edits(const struct headers *hd, const struct db_list *list,
+		      struct edit *edits)
+{
+	char   *owner = g_strdup_printf("%s-owner@%s", list->local, list->domain);
+	char   *bounces = g_strdup_printf("%s-bounces@%s", list->local,
+					  list->domain);
+	int	n = 0;
+	int	subject = headers_find(hd, "Subject", 0);
+	char   *tagged = rewrite_subject(subject >= 0
+					 ? hd->fields[subject].raw_value : NULL,
+					 list->subject_prefix);
+
+	/* Upstream lists' fields go; ours replace them in place. */
+	add_edit(edits, &n, "List-Id", EDIT_SET, list_id(list));
+	add_edit(edits, &n, "List-Help", EDIT_SET,
+		 url_or_mailto(list->help_url, owner, "subject=help"));
+	add_edit(edits, &n, "List-Subscribe", EDIT_SET,
+		 url_or_mailto(list->subscribe_url, owner, "subject=subscribe"));
+	add_edit(edits, &n, "List-Unsubscribe", EDIT_SET,
+		 url_or_mailto(list->unsubscribe_url, owner,
+			       "subject=unsubscribe"));
+	add_edit(edits, &n, "List-Post", EDIT_SET,
+		 url_or_mailto(NULL, list->address, NULL));
+	add_edit(edits, &n, "List-Owner", EDIT_SET,
+		 url_or_mailto(list->owner_url, owner, NULL));
+	if (list->archive_url && *list->archive_url)
+		add_edit(edits, &n, "List-Archive", EDIT_SET,
+			 url_or_mailto(list->archive_url, NULL, NULL));
+	add_edit(edits, &n, "List-", EDIT_DROP_PREFIX, NULL);
+	if (tagged)
+		add_edit(edits, &n, "Subject", EDIT_SET, tagged);
+	if (strcmp(list->reply_to, "list") == 0)
+		add_edit(edits, &n, "Reply-To", EDIT_SET,
+			 rewrite_header_value(list->address));
+	else if (strcmp(list->reply_to, "poster") != 0)
+		add_edit(edits, &n, "Reply-To", EDIT_SET,
+			 rewrite_header_value(list->reply_to));
+	add_edit(edits, &n, "Sender", EDIT_SET, rewrite_header_value(bounces));
+	add_edit(edits, &n, "Precedence", EDIT_SET, g_strdup("bulk"));
+	add_edit(edits, &n, "X-Auto-Response-Suppress", EDIT_SET,
+		 g_strdup("OOF"));
+	add_edit(edits, &n, "X-Loop", EDIT_ADD,
+		 rewrite_header_value(list->address));
+	g_free(owner);
+	g_free(bounces);
+	return n;
+}
+
+/* append_field - "Name: value" folded by GMime, in the message's newlines */
+static void append_field(GString *out, const char *name, const char *value,
+			 const char *newline)
+{
+	GMimeFormatOptions *fo = g_mime_format_options_get_default();
+	char   *line = g_strdup_printf("%s: %s", name, value);
+	char   *folded;
+
+	/* Unstructured folding only breaks at blanks and never inside an
+	 * encoded word; it suits every field we write. */
+	folded = g_mime_utils_unstructured_header_fold(NULL, fo, line);
+	for (const char *p = folded; *p; p++) {
+		if (*p == '\n')
+			g_string_append(out, newline);
+		else
+			g_string_append_c(out, *p);
+	}
+	if (out->len == 0 || out->str[out->len - 1] != '\n')
+		g_string_append(out, newline);
+	g_free(folded);
+	g_free(line);
+}
+
+int rewrite_list_copy(const struct headers *hd, const struct db_list *list,
+		      char **out, size_t *out_len, struct status *st)
+{
+	struct edit edits[MAX_EDITS];
+	int	nedits = plan_edits(hd, list, edits);
+	GString *block = g_string_sized_new(hd->block_len + 1024);
+
+	(void)st;
+	for (int i = 0; i < hd->nfields; i++) {
+		const struct header_field *f = &hd->fields[i];
+		struct edit *hit = NULL;
+
+		for (int e = 0; e < nedits && hit == NULL; e++) {
+			if (edits[e].mode == EDIT_SET
+			    && g_ascii_strcasecmp(f->name, edits[e].name) == 0)
+				hit = &edits[e];
+			else if (edits[e].mode == EDIT_DROP_PREFIX
+			    && g_ascii_strncasecmp(f->name, edits[e].name,
+						   strlen(edits[e].name)) == 0)
+				hit = &edits[e];
+		}
+		if (hit == NULL) {
+			g_string_append_len(block, hd->block + f->offset,
+					    (gssize)f->length);
+			/* The last line may lack a newline; more follows. */
+			if (block->str[block->len - 1] != '\n')
+				g_string_append(block, hd->newline);
+		} else if (hit->mode == EDIT_SET && !hit->done) {
+			append_field(block, hit->name, hit->value, hd->newline);
+			hit->done = 1;
+		}
+	}
+	for (int e = 0; e < nedits; e++) {
+		if (edits[e].mode != EDIT_DROP_PREFIX && !edits[e].done)
+			append_field(block, edits[e].name, edits[e].value,
+				     hd->newline);
+		g_free(edits[e].value);
+	}
+	*out_len = block->len;
+	*out = g_string_free(block, FALSE);
+	return 0;
+}

@@ -1,0 +1,178 @@
+/*
+ * spool.c - copy stdin to a private temporary file.
+ *
+ * The file is created with O_TMPFILE where the kernel has it (it never has
+ * a name, so nothing is left behind after a crash) and with mkstemp() and
+ * an immediate unlink() elsewhere.  A full disk is reported as 4.3.1 so
+ * the maillog says what to fix.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "spool.h"
+
+#define CHUNK (64 * 1024)
+
+int write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static const char *space_dsn(int err)
+{
+	return err == ENOSPC || err == EDQUOT ? "4.3.1" : "4.3.0";
+}
+
+static int open_unlinked(const char *dir, struct status *st)
+{
+	char	path[4096];
+	int	fd;
+
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+		return status_temp(st, space_dsn(errno),
+		    "listpipe: spool directory %s: %s", dir, strerror(errno));
+#endif
+	if (snprintf(path, sizeof(path), "%s/.listpipe.XXXXXX", dir)
+	    >= (int)sizeof(path))
+		return status_temp(st, "4.3.5",
+		    "listpipe: spool directory name too long");
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0)
+		return status_temp(st, space_dsn(errno),
+		    "listpipe: spool directory %s: %s", dir, strerror(errno));
+	unlink(path);
+	return fd;
+}
+
+/*
+ * header_ended - buf holds an empty line, so the header block is complete.
+ * at_start: buf is the start of the message, where a line may be empty
+ * without a newline before it.
+ */
+static int header_ended(const char *buf, size_t len, int at_start)
+{
+	if (at_start && len >= 1 && (buf[0] == '\n'
+	    || (len >= 2 && buf[0] == '\r' && buf[1] == '\n')))
+		return 1;
+	for (size_t i = 0; i + 1 < len; i++)
+		if (buf[i] == '\n' && (buf[i + 1] == '\n'
+		    || (buf[i + 1] == '\r' && i + 2 < len && buf[i + 2] == '\n')))
+			return 1;
+	return 0;
+}
+
+int spool_read(struct spool *sp, const char *dir, int in_fd,
+	       struct status *st)
+{
+	char   *chunk = NULL;
+	int	head_done = 0;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->fd = -1;
+	if ((sp->fd = open_unlinked(dir, st)) < 0)
+		return -1;
+	if ((chunk = malloc(CHUNK)) == NULL
+	    || (sp->head = malloc(SPOOL_HEAD_MAX + 1)) == NULL) {
+		free(chunk);
+		return status_temp(st, "4.3.0", "listpipe: out of memory");
+	}
+	for (;;) {
+		ssize_t n = read(in_fd, chunk, CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			status_temp(st, "4.3.0", "listpipe: read message: %s",
+				    strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		if (write_full(sp->fd, chunk, (size_t)n) < 0) {
+			status_temp(st, space_dsn(errno),
+			    "listpipe: spool write in %s: %s", dir,
+			    strerror(errno));
+			goto fail;
+		}
+		sp->size += n;
+		if (!head_done) {
+			size_t	room = SPOOL_HEAD_MAX - sp->head_len;
+			size_t	take = (size_t)n < room ? (size_t)n : room;
+			/* Rescan from just before the new bytes: an empty
+			 * line may straddle two reads. */
+			size_t	from = sp->head_len >= 2 ? sp->head_len - 2 : 0;
+
+			memcpy(sp->head + sp->head_len, chunk, take);
+			sp->head_len += take;
+			head_done = sp->head_len == SPOOL_HEAD_MAX
+			    || header_ended(sp->head + from, sp->head_len - from,
+					    from == 0);
+		}
+	}
+	sp->head[sp->head_len] = 0;
+	free(chunk);
+	return 0;
+
+fail:
+	free(chunk);
+	spool_close(sp);
+	return -1;
+}
+
+int spool_copy(const struct spool *sp, off_t from, int out_fd,
+	       const char *what, struct status *st)
+{
+	char	buf[CHUNK];
+	off_t	off = from;
+
+	while (off < sp->size) {
+		size_t	want = sp->size - off < CHUNK ? (size_t)(sp->size - off)
+						      : CHUNK;
+		ssize_t n = pread(sp->fd, buf, want, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return status_temp(st, "4.3.0",
+			    "listpipe: read spooled message: %s",
+			    n < 0 ? strerror(errno) : "unexpected end");
+		if (write_full(out_fd, buf, (size_t)n) < 0)
+			return status_temp(st, space_dsn(errno),
+			    "listpipe: %s: %s", what, strerror(errno));
+		off += n;
+	}
+	return 0;
+}
+
+void spool_close(struct spool *sp)
+{
+	if (sp->fd >= 0)
+		close(sp->fd);
+	sp->fd = -1;
+	free(sp->head);
+	sp->head = NULL;
+	sp->head_len = 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * spool.h - the message as Postfix gave it, kept in an unlinked file.
+ *
+ * stdin is a pipe and can be read once; list copies in several sendmail
+ * batches, or several recipients, each need the message again.  So it is
+ * copied to a file first (flat memory for any size), and only its first
+ * bytes, enough for the header block, are held in memory.
+ */
+#ifndef LISTPIPE_SPOOL_H
+#define LISTPIPE_SPOOL_H
+
+#include <sys/types.h>
+
+#include "outcome.h"
+
+/* Postfix's header_size_limit is 100 KB; allow ten times that. */
+#define SPOOL_HEAD_MAX (1024 * 1024)
+
+struct spool {
+	int	fd;		/* the whole message, unlinked, -1 when closed */
+	off_t	size;
+	char   *head;		/* the first head_len bytes, NUL-terminated */
+	size_t	head_len;	/* up to the first empty line or the limit */
+};
+
+/* spool_read - copy all of in_fd into a new unlinked file in dir */
+int	spool_read(struct spool *sp, const char *dir, int in_fd,
+		   struct status *st);
+
+/* spool_copy - write bytes [from, size) of the message to out_fd */
+int	spool_copy(const struct spool *sp, off_t from, int out_fd,
+		   const char *what, struct status *st);
+
+/* write_full - write(2) all of buf; 0 or -1 with errno */
+int	write_full(int fd, const void *buf, size_t len);
+
+void	spool_close(struct spool *sp);
+
+#endif
