@@ -51,13 +51,13 @@ build/asan/listpipe: build/asan/listpipe.o $(ASAN_OBJS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
 build/unit-tests: $(UNIT_SRC) $(TESTLIB) $(OBJS) tests/lib/testlib.h
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $(UNIT_SRC) $(TESTLIB) $(OBJS) $(LIBS) -lcriterion
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/lib -o $@ $(UNIT_SRC) $(TESTLIB) $(OBJS) $(LIBS) -lcriterion
 
 build/asan/unit-tests: $(UNIT_SRC) $(TESTLIB) $(ASAN_OBJS) tests/lib/testlib.h
-	$(CC) $(ALL_CFLAGS) $(SAN) -Isrc -o $@ $(UNIT_SRC) $(TESTLIB) $(ASAN_OBJS) $(LIBS) -lcriterion
+	$(CC) $(ALL_CFLAGS) $(SAN) -Isrc -Itests/lib -o $@ $(UNIT_SRC) $(TESTLIB) $(ASAN_OBJS) $(LIBS) -lcriterion
 
 build/integration-tests: $(INTEG_SRC) $(TESTLIB) tests/lib/testlib.h $(OBJS)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $(INTEG_SRC) $(TESTLIB) $(OBJS) $(LIBS) -lcriterion
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/lib -o $@ $(INTEG_SRC) $(TESTLIB) $(OBJS) $(LIBS) -lcriterion
 
 # Missing packages only; apt-get update first, as a fresh machine needs it.
 deps:

@@ -16,11 +16,6 @@
 #include "log.h"
 #include "maildir.h"
 
-static const char *space_dsn(int err)
-{
-	return err == ENOSPC || err == EDQUOT ? "4.3.1" : "4.3.0";
-}
-
 /* make_dirs - mkdir -p for path, then tmp/, new/ and cur/ below it */
 static int make_dirs(const char *path, struct status *st)
 {
@@ -34,7 +29,7 @@ static int make_dirs(const char *path, struct status *st)
 			continue;
 		*p = 0;
 		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-			return status_temp(st, space_dsn(errno),
+			return status_temp(st, errno_dsn(errno),
 			    "listpipe: mkdir %s: %s", buf, strerror(errno));
 		*p = '/';
 	}
@@ -44,7 +39,7 @@ static int make_dirs(const char *path, struct status *st)
 			return status_temp(st, "4.3.5",
 			    "listpipe: Maildir path too long");
 		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-			return status_temp(st, space_dsn(errno),
+			return status_temp(st, errno_dsn(errno),
 			    "listpipe: mkdir %s: %s", buf, strerror(errno));
 	}
 	return 0;
@@ -116,23 +111,23 @@ int maildir_store(const char *dir, const char *delivered_to,
 		return status_temp(st, "4.3.5", "listpipe: Maildir path too long");
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return status_temp(st, space_dsn(errno), "listpipe: create %s: %s",
+		return status_temp(st, errno_dsn(errno), "listpipe: create %s: %s",
 				   tmp, strerror(errno));
 	if (write_full(fd, field, (size_t)n) < 0) {
-		status_temp(st, space_dsn(errno), "listpipe: write %s: %s", tmp,
+		status_temp(st, errno_dsn(errno), "listpipe: write %s: %s", tmp,
 			    strerror(errno));
 		goto fail;
 	}
 	if (spool_copy(sp, 0, fd, "write Maildir file", st) < 0)
 		goto fail;
 	if (fsync(fd) < 0) {
-		status_temp(st, space_dsn(errno), "listpipe: fsync %s: %s", tmp,
+		status_temp(st, errno_dsn(errno), "listpipe: fsync %s: %s", tmp,
 			    strerror(errno));
 		goto fail;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		status_temp(st, space_dsn(errno), "listpipe: close %s: %s", tmp,
+		status_temp(st, errno_dsn(errno), "listpipe: close %s: %s", tmp,
 			    strerror(errno));
 		goto fail;
 	}

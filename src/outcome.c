@@ -88,6 +88,12 @@ int status_temp(struct status *st, const char *dsn, const char *fmt, ...)
 	return -1;
 }
 
+const char *errno_dsn(int err)
+{
+	return err == ENOSPC || err == EDQUOT || err == EFBIG ? "4.3.1"
+							      : "4.3.0";
+}
+
 void status_ok(struct status *st)
 {
 	st->outcome = OUTCOME_OK;
@@ -178,13 +184,20 @@ static void on_timeout(int sig)
 
 static void on_fatal(int sig)
 {
-	char	line[] = "4.3.0 listpipe: internal error (signal   )\n";
-	char   *p = strchr(line, '(') + 9;
+	char	line[] = "4.3.0 listpipe: internal error (signal NN)\n";
+	char   *p = strstr(line, "NN");
+	size_t	len = sizeof(line) - 1;
 
 	kill_child();
-	p[0] = (char)('0' + sig / 10 % 10);
-	p[1] = (char)('0' + sig % 10);
-	write_all(status_fd, line, sizeof(line) - 1);
+	if (sig >= 10) {
+		p[0] = (char)('0' + sig / 10 % 10);
+		p[1] = (char)('0' + sig % 10);
+	} else {
+		p[0] = (char)('0' + sig);
+		memmove(p + 1, p + 2, 3);	/* ")\n" and the NUL */
+		len--;
+	}
+	write_all(status_fd, line, len);
 	_exit(EX_TEMPFAIL);
 }
 
@@ -221,6 +234,9 @@ void outcome_init(int fd, unsigned timeout_seconds)
 
 	/* A dead sendmail must show up as EPIPE, not kill us silently. */
 	handle(SIGPIPE, SIG_IGN, 0);
+	/* Past a file size limit, write(2) must fail with EFBIG (a 4.3.1
+	 * deferral) instead of the signal killing us. */
+	handle(SIGXFSZ, SIG_IGN, 0);
 	handle(SIGALRM, on_timeout, 0);
 	/* Postfix stops the process group with SIGTERM on shutdown. */
 	handle(SIGTERM, on_fatal, 0);

@@ -40,6 +40,10 @@ int	status_set(struct status *st, enum outcome outcome, const char *dsn,
 int	status_temp(struct status *st, const char *dsn, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* errno_dsn - the detail code for a failed system call: 4.3.1 when the
+ * disk, a quota or a file size limit is full, else 4.3.0 */
+const char *errno_dsn(int err);
+
 /* status_ok - reset st to OUTCOME_OK */
 void	status_ok(struct status *st);
 

@@ -38,11 +38,6 @@ int write_full(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static const char *space_dsn(int err)
-{
-	return err == ENOSPC || err == EDQUOT ? "4.3.1" : "4.3.0";
-}
-
 static int open_unlinked(const char *dir, struct status *st)
 {
 	char	path[4096];
@@ -53,7 +48,7 @@ static int open_unlinked(const char *dir, struct status *st)
 	if (fd >= 0)
 		return fd;
 	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-		return status_temp(st, space_dsn(errno),
+		return status_temp(st, errno_dsn(errno),
 		    "listpipe: spool directory %s: %s", dir, strerror(errno));
 #endif
 	if (snprintf(path, sizeof(path), "%s/.listpipe.XXXXXX", dir)
@@ -61,7 +56,7 @@ static int open_unlinked(const char *dir, struct status *st)
 		return status_temp(st, "4.3.5",
 		    "listpipe: spool directory name too long");
 	if ((fd = mkostemp(path, O_CLOEXEC)) < 0)
-		return status_temp(st, space_dsn(errno),
+		return status_temp(st, errno_dsn(errno),
 		    "listpipe: spool directory %s: %s", dir, strerror(errno));
 	unlink(path);
 	return fd;
@@ -112,7 +107,7 @@ int spool_read(struct spool *sp, const char *dir, int in_fd,
 		if (n == 0)
 			break;
 		if (write_full(sp->fd, chunk, (size_t)n) < 0) {
-			status_temp(st, space_dsn(errno),
+			status_temp(st, errno_dsn(errno),
 			    "listpipe: spool write in %s: %s", dir,
 			    strerror(errno));
 			goto fail;
@@ -160,7 +155,7 @@ int spool_copy(const struct spool *sp, off_t from, int out_fd,
 			    "listpipe: read spooled message: %s",
 			    n < 0 ? strerror(errno) : "unexpected end");
 		if (write_full(out_fd, buf, (size_t)n) < 0)
-			return status_temp(st, space_dsn(errno),
+			return status_temp(st, errno_dsn(errno),
 			    "listpipe: %s: %s", what, strerror(errno));
 		off += n;
 	}

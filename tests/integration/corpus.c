@@ -1,0 +1,197 @@
+/*
+ * corpus.c - every message in ../shared/corpus through the real binary:
+ * as a post to a list (a status line or a copy whose body is the input's,
+ * byte for byte) and as a bounce (stored byte for byte).
+ *
+ * The corpus is read-only and written by other people's software; it is
+ * found at $CORPUS, else ../shared/corpus beside the repository.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static int corpus_files(const char *sub, char ***out)
+{
+	char	dir[4096];
+	const char *env = getenv("CORPUS");
+	DIR    *d;
+	struct dirent *e;
+	char  **v = NULL;
+	int	n = 0;
+
+	if (env)
+		snprintf(dir, sizeof(dir), "%s/%s", env, sub);
+	else
+		snprintf(dir, sizeof(dir), "%s/../shared/corpus/%s",
+			 source_dir(), sub);
+	cr_assert((d = opendir(dir)) != NULL, "corpus %s missing", dir);
+	while ((e = readdir(d)) != NULL) {
+		size_t	len = strlen(e->d_name);
+
+		if (len < 5 || strcmp(e->d_name + len - 4, ".eml") != 0)
+			continue;
+		v = realloc(v, sizeof(*v) * (size_t)(n + 1));
+		v[n] = malloc(strlen(dir) + len + 2);
+		sprintf(v[n], "%s/%s", dir, e->d_name);
+		n++;
+	}
+	closedir(d);
+	*out = v;
+	return n;
+}
+
+static void clear_dir(const char *path)
+{
+	DIR    *d = opendir(path);
+	struct dirent *e;
+	char	p[1024];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+}
+
+/* as_post - each file posted to team@; returns how many were copied */
+static void as_post(const char *sub, int min_files)
+{
+	struct tdir t;
+	char  **files;
+	int	n = corpus_files(sub, &files);
+	int	copied = 0, refused = 0;
+
+	cr_assert(n >= min_files, "only %d files in %s", n, sub);
+	fixture(&t, NULL);
+	for (int i = 0; i < n; i++) {
+		size_t	in_len, out_len;
+		char   *in = read_file(files[i], &in_len);
+		struct run r;
+		char   *out;
+		const char *body;
+		size_t	body_len;
+		const char *argv[] = {"-d", t.db, "-s", t.sendmail, "-m",
+				      t.spool, "-f", "x@example.com", "--",
+				      "team@lists.example.org", NULL};
+
+		cr_assert(in != NULL);
+		clear_dir(t.sent);
+		run_listpipe(&r, in, in_len, NULL, argv);
+		cr_assert(r.signal == 0, "%s: killed by signal %d", files[i],
+			  r.signal);
+		if (r.exit_code == 65) {
+			/* A verdict on the message: a clear 5.6.0 line. */
+			cr_expect(strncmp(r.output, "5.6.0 ", 6) == 0,
+				  "%s: %s", files[i], r.output);
+			refused++;
+		} else {
+			cr_assert_eq(r.exit_code, 0, "%s: exit %d: %s",
+				     files[i], r.exit_code, r.output);
+			cr_expect_eq(r.output_len, 0, "%s: %s", files[i],
+				     r.output);
+			out = sent_message(&t, 1, &out_len);
+			cr_assert(out != NULL, "%s: nothing sent", files[i]);
+			/* The body from the first empty line on is the input's,
+			 * byte for byte (our block may end earlier, at a
+			 * non-header line; then more is body, still equal). */
+			body = body_of(in, in_len);
+			body_len = in_len - (size_t)(body - in);
+			cr_expect(out_len >= body_len && memcmp(out + out_len
+				  - body_len, body, body_len) == 0,
+				  "%s: body changed", files[i]);
+			cr_expect_eq(header_count(out, out_len, "List-Id"), 1,
+				     "%s: no List-Id", files[i]);
+			copied++;
+			free(out);
+		}
+		run_free(&r);
+		free(in);
+		free(files[i]);
+	}
+	free(files);
+	cr_log_info("%s: %d copied, %d refused with 5.6.0", sub, copied,
+		    refused);
+	cr_expect(copied >= n * 9 / 10, "%s: only %d of %d copied", sub,
+		  copied, n);
+}
+
+/* as_bounce - each file sent to team-bounces@ is stored unchanged */
+static void as_bounce(const char *sub, int min_files)
+{
+	struct tdir t;
+	char  **files;
+	int	n = corpus_files(sub, &files);
+	char	newdir[600];
+
+	cr_assert(n >= min_files);
+	fixture(&t, NULL);
+	snprintf(newdir, sizeof(newdir), "%s/bounces/team@lists.example.org/new",
+		 t.spool);
+	for (int i = 0; i < n; i++) {
+		size_t	in_len, out_len;
+		char   *in = read_file(files[i], &in_len);
+		const char *prefix = "Delivered-To: team-bounces@lists.example.org\n";
+		struct run r;
+		DIR    *d;
+		struct dirent *e;
+		char	path[1024] = "";
+		char   *out;
+		const char *argv[] = {"-d", t.db, "-s", t.sendmail, "-m",
+				      t.spool, "-f", "", "--",
+				      "team-bounces@lists.example.org", NULL};
+
+		run_listpipe(&r, in, in_len, NULL, argv);
+		cr_assert_eq(r.exit_code, 0, "%s: exit %d: %s", files[i],
+			     r.exit_code, r.output);
+		cr_assert((d = opendir(newdir)) != NULL);
+		while ((e = readdir(d)) != NULL)
+			if (e->d_name[0] != '.')
+				snprintf(path, sizeof(path), "%s/%s", newdir,
+					 e->d_name);
+		closedir(d);
+		out = read_file(path, &out_len);
+		cr_assert(out != NULL, "%s: not stored", files[i]);
+		cr_expect(out_len == strlen(prefix) + in_len
+			  && memcmp(out, prefix, strlen(prefix)) == 0
+			  && memcmp(out + strlen(prefix), in, in_len) == 0,
+			  "%s: stored bytes differ", files[i]);
+		unlink(path);
+		run_free(&r);
+		free(out);
+		free(in);
+		free(files[i]);
+	}
+	free(files);
+}
+
+Test(corpus, bounces_posted_to_a_list, .timeout = 900)
+{
+	as_post("bounces", 600);
+}
+
+Test(corpus, messages_posted_to_a_list, .timeout = 900)
+{
+	as_post("messages/malformed", 20);
+	as_post("messages/rfc", 10);
+	as_post("messages/thirdparty", 20);
+}
+
+Test(corpus, bounces_stored, .timeout = 900)
+{
+	as_bounce("bounces", 600);
+}
+
+Test(corpus, messages_stored, .timeout = 900)
+{
+	as_bounce("messages/malformed", 20);
+	as_bounce("messages/thirdparty", 20);
+}
