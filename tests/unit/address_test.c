@@ -1,0 +1,109 @@
+/*
+ * address_test.c - how envelope addresses are normalised.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+
+#include "address.h"
+
+Test(address, normalize_table)
+{
+	static const struct {
+		const char *in;
+		const char *out;	/* NULL: refused */
+	} cases[] = {
+		{"team@lists.example.org", "team@lists.example.org"},
+		{"Team@Lists.Example.ORG", "team@lists.example.org"},
+		{"<team@lists.example.org>", "team@lists.example.org"},
+		{"  team@lists.example.org\t", "team@lists.example.org"},
+		{"-dash@example.org", "-dash@example.org"},
+		{"\"odd local\"@example.org", "\"odd local\"@example.org"},
+		{"a@b@c.example", "a@b@c.example"},
+		{"", NULL},
+		{"<>", NULL},
+		{"no-at-sign", NULL},
+		{"@example.org", NULL},
+		{"user@", NULL},
+		{"team@lists.example.org\nBcc: x@y", NULL},
+		{"team\r@lists.example.org", NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char	out[ADDRESS_MAX];
+		const char *why = NULL;
+		int	rc = address_normalize(cases[i].in, out, sizeof(out), &why);
+
+		if (cases[i].out) {
+			cr_expect_eq(rc, 0, "\"%s\" refused: %s", cases[i].in, why);
+			if (rc == 0)
+				cr_expect_str_eq(out, cases[i].out);
+		} else {
+			cr_expect_eq(rc, -1, "\"%s\" accepted", cases[i].in);
+			cr_expect(why != NULL);
+		}
+	}
+}
+
+Test(address, overlong_address_is_refused)
+{
+	char	in[ADDRESS_MAX + 10];
+	char	out[ADDRESS_MAX];
+	const char *why;
+
+	memset(in, 'a', sizeof(in) - 1);
+	in[sizeof(in) - 1] = 0;
+	in[5] = '@';
+	cr_expect_eq(address_normalize(in, out, sizeof(out), &why), -1);
+	cr_expect_str_eq(why, "address too long");
+}
+
+Test(address, domain_is_after_the_last_at)
+{
+	cr_expect_str_eq(address_domain("a@b@c.example"), "c.example");
+	cr_expect_str_eq(address_domain("team@lists.example.org"),
+			 "lists.example.org");
+}
+
+Test(address, extension_is_stripped_at_the_first_plus)
+{
+	char	out[ADDRESS_MAX] = "unchanged";
+
+	cr_expect_eq(address_strip_extension(
+	    "team-bounces+alice=example.net@lists.example.org", out,
+	    sizeof(out)), 1);
+	cr_expect_str_eq(out, "team-bounces@lists.example.org");
+	cr_expect_eq(address_strip_extension("team+a+b@x.example", out,
+					     sizeof(out)), 1);
+	cr_expect_str_eq(out, "team@x.example");
+	strcpy(out, "unchanged");
+	cr_expect_eq(address_strip_extension("team@x.example", out,
+					     sizeof(out)), 0);
+	cr_expect_eq(address_strip_extension("+lead@x.example", out,
+					     sizeof(out)), 0);
+	cr_expect_str_eq(out, "unchanged");
+}
+
+Test(address, header_safety)
+{
+	cr_expect(address_is_header_safe("team@lists.example.org"));
+	cr_expect(address_is_header_safe("Grüße"));
+	cr_expect(!address_is_header_safe("a\r\nBcc: b"));
+	cr_expect(!address_is_header_safe("a\tb"));
+	cr_expect(!address_is_header_safe("a\x7f"));
+}
+
+Test(address, list_grows_and_frees)
+{
+	struct address_list al = {0};
+	char	buf[32];
+
+	for (int i = 0; i < 1000; i++) {
+		snprintf(buf, sizeof(buf), "m%d@x", i);
+		cr_assert_eq(address_list_add(&al, buf), 0);
+	}
+	cr_expect_eq(al.n, 1000);
+	cr_expect_str_eq(al.v[999], "m999@x");
+	address_list_free(&al);
+	cr_expect_eq(al.n, 0);
+	cr_expect_null(al.v);
+}

@@ -1,0 +1,119 @@
+/*
+ * rewrite_test.c - the header block of a list copy, built from a list row.
+ */
+#include <criterion/criterion.h>
+#include <glib.h>
+
+#include "headers.h"
+#include "rewrite.h"
+
+static void setup(void)
+{
+	headers_init();
+}
+
+TestSuite(rewrite, .init = setup);
+
+static struct db_list team(void)
+{
+	struct db_list l = {
+		.address = "team@lists.example.org", .local = "team",
+		.domain = "lists.example.org", .name = "team",
+		.reply_to = "poster", .enabled = 1,
+	};
+
+	return l;
+}
+
+static char *copy_of(const char *msg, const struct db_list *list)
+{
+	struct headers hd;
+	struct status st;
+	char   *out;
+	size_t	len;
+
+	cr_assert_eq(headers_parse(&hd, msg, strlen(msg), (off_t)strlen(msg),
+				   &st), 0, "%s", st.reason);
+	cr_assert_eq(rewrite_list_copy(&hd, list, &out, &len, &st), 0);
+	cr_assert_eq(strlen(out), len);
+	headers_free(&hd);
+	return out;
+}
+
+Test(rewrite, header_value_turns_controls_into_blanks)
+{
+	char   *v = rewrite_header_value("a\r\nBcc: b\tc\x7f");
+
+	cr_expect_str_eq(v, "a  Bcc: b c ");
+	g_free(v);
+}
+
+Test(rewrite, untouched_fields_keep_their_bytes_and_order)
+{
+	struct db_list l = team();
+	const char *msg = "Received: from a\n\tby b;  Mon\nSubject:  =?utf-8?q?x?=\n"
+			  "From: \"A, B\" <a@b>\n\nbody\n";
+	char   *out = copy_of(msg, &l);
+
+	cr_expect(strncmp(out, "Received: from a\n\tby b;  Mon\nSubject:  "
+		  "=?utf-8?q?x?=\nFrom: \"A, B\" <a@b>\n", 61) == 0, "%s", out);
+	g_free(out);
+}
+
+Test(rewrite, list_id_description_is_an_encoded_phrase)
+{
+	struct db_list l = team();
+	char   *out;
+
+	l.description = "Grüße, Team";
+	out = copy_of("From: a@b\n\n", &l);
+	cr_expect(strstr(out, "List-Id: =?UTF-8?") || strstr(out, "List-Id: =?utf-8?"),
+		  "%s", out);
+	cr_expect(strstr(out, " <team.lists.example.org>\n") != NULL, "%s", out);
+	for (const char *p = out; *p; p++)
+		cr_assert((unsigned char)*p < 0x80, "8-bit in %s", out);
+	g_free(out);
+	l.description = "Team, the \"real\" one";
+	out = copy_of("From: a@b\n\n", &l);
+	cr_expect(strstr(out, "List-Id: \"Team, the \\\"real\\\" one\" "
+		  "<team.lists.example.org>\n") != NULL, "%s", out);
+	g_free(out);
+}
+
+Test(rewrite, database_values_cannot_add_lines)
+{
+	struct db_list l = team();
+	char   *out;
+	int	lines = 0;
+
+	l.description = "x\r\nBcc: victim@example.com";
+	l.subject_prefix = "[t]\nX-Evil: 1";
+	l.help_url = "https://a\nX-Evil: 2";
+	l.reply_to = "r@x\nX-Evil: 3";
+	l.name = "team\nX-Evil: 4";
+	out = copy_of("From: a@b\nSubject: hi\n\n", &l);
+	cr_expect_null(strstr(out, "\nBcc:"));
+	cr_expect_null(strstr(out, "\nX-Evil"));
+	cr_expect_null(strchr(out, '\r'));
+	/* every line is a field start or a folded continuation */
+	for (const char *p = out; *p; p = strchr(p, '\n') + 1) {
+		cr_expect(*p == ' ' || *p == '\t' || strchr(p, ':') <
+			  strchr(p, '\n'), "odd line: %.40s", p);
+		lines++;
+	}
+	cr_expect(lines > 10);
+	g_free(out);
+}
+
+Test(rewrite, long_values_are_folded)
+{
+	struct db_list l = team();
+	char   *out;
+
+	l.description = "A very long description of the team list that goes on "
+			"and on well beyond seventy-eight columns of text";
+	out = copy_of("From: a@b\n\n", &l);
+	for (const char *p = out; *p; p = strchr(p, '\n') + 1)
+		cr_expect(strchr(p, '\n') - p <= 78, "long line: %.90s", p);
+	g_free(out);
+}
