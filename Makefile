@@ -8,6 +8,7 @@
 #   make install    PREFIX=/usr/local
 
 CC	?= cc
+SHELL	= /bin/bash
 PREFIX	?= /usr/local
 PKGS	= gmime-3.0 sqlite3
 CSTD	= -std=c11 -D_GNU_SOURCE
@@ -28,7 +29,7 @@ INTEG_SRC = $(wildcard tests/integration/*.c)
 TESTLIB	= tests/lib/testlib.c
 
 DEB_PACKAGES = build-essential pkg-config libgmime-3.0-dev libsqlite3-dev \
-	       sqlite3 libcriterion-dev clang mandoc
+	       sqlite3 libcriterion-dev clang libclang-rt-14-dev mandoc
 
 .PHONY: all deps test unit-test integration-test asan-test e2e-test \
 	demo install clean lint fuzz
@@ -82,6 +83,7 @@ test: deps
 	$(MAKE) --no-print-directory integration-test || rc=1; \
 	$(MAKE) --no-print-directory asan-test || rc=1; \
 	$(MAKE) --no-print-directory lint || rc=1; \
+	$(MAKE) --no-print-directory fuzz || rc=1; \
 	$(MAKE) --no-print-directory e2e-test || rc=1; \
 	if [ $$rc = 0 ]; then echo "make test: all suites passed"; else echo "make test: FAILED"; fi; \
 	exit $$rc
@@ -108,6 +110,29 @@ e2e-test: listpipe
 	@echo "== end-to-end tests through a private Postfix"
 	@if [ -x tests/e2e/run ]; then tests/e2e/run; \
 	else echo "e2e: SKIPPED (tests/e2e/run not present yet)"; fi
+
+# libFuzzer over header parsing and rewriting, seeded with the corpus.
+# make fuzz FUZZ_SECONDS=600 for a longer run; make test runs a short one.
+FUZZ_SECONDS ?= 60
+CORPUS	?= $(CURDIR)/../shared/corpus
+FUZZ_SRC = src/headers.c src/rewrite.c src/log.c src/outcome.c src/address.c
+
+build/fuzz/headers_fuzz: tests/fuzz/headers_fuzz.c $(FUZZ_SRC) $(HDRS)
+	mkdir -p build/fuzz
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS)) -Isrc \
+		-o $@ tests/fuzz/headers_fuzz.c $(FUZZ_SRC) $(LIBS)
+
+fuzz: build/fuzz/headers_fuzz
+	@echo "== fuzzing header parsing and rewriting for $(FUZZ_SECONDS) s"
+	@rm -rf build/fuzz/seeds && mkdir -p build/fuzz/seeds build/fuzz/found
+	@for f in $(CORPUS)/messages/*/*.eml $(CORPUS)/bounces/*.eml; do \
+		[ -f "$$f" ] && cp "$$f" "build/fuzz/seeds/$$(echo $$f | tr / _)"; \
+	done; true
+	./build/fuzz/headers_fuzz -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+		-max_len=65536 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
+		build/fuzz/found build/fuzz/seeds 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|.*ERROR)' ; \
+		exit $${PIPESTATUS[0]}
 
 lint:
 	@echo "== man pages (mandoc -Tlint)"

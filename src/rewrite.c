@@ -14,6 +14,7 @@
 enum edit_mode {
 	EDIT_SET,		/* replace the first such field, drop the rest, or add */
 	EDIT_ADD,		/* add at the end, keep what is there */
+	EDIT_DROP,		/* drop every field of that name */
 	EDIT_DROP_PREFIX,	/* drop every field whose name starts so */
 };
 
@@ -187,6 +188,9 @@ static int plan_edits(const struct headers *hd, const struct db_list *list,
 		add_edit(edits, &n, "List-Archive", EDIT_SET,
 			 url_or_mailto(list->archive_url, NULL, NULL));
 	add_edit(edits, &n, "List-", EDIT_DROP_PREFIX, NULL);
+	/* pipe(8) flag R wrote the poster's envelope sender there; the copy's
+	 * envelope sender is ours, and final delivery adds its own. */
+	add_edit(edits, &n, "Return-Path", EDIT_DROP, NULL);
 	if (tagged)
 		add_edit(edits, &n, "Subject", EDIT_SET, tagged);
 	if (strcmp(list->reply_to, "list") == 0)
@@ -242,7 +246,8 @@ int rewrite_list_copy(const struct headers *hd, const struct db_list *list,
 		struct edit *hit = NULL;
 
 		for (int e = 0; e < nedits && hit == NULL; e++) {
-			if (edits[e].mode == EDIT_SET
+			if ((edits[e].mode == EDIT_SET
+			     || edits[e].mode == EDIT_DROP)
 			    && g_ascii_strcasecmp(f->name, edits[e].name) == 0)
 				hit = &edits[e];
 			else if (edits[e].mode == EDIT_DROP_PREFIX
@@ -262,7 +267,8 @@ int rewrite_list_copy(const struct headers *hd, const struct db_list *list,
 		}
 	}
 	for (int e = 0; e < nedits; e++) {
-		if (edits[e].mode != EDIT_DROP_PREFIX && !edits[e].done)
+		if ((edits[e].mode == EDIT_SET || edits[e].mode == EDIT_ADD)
+		    && !edits[e].done)
 			append_field(block, edits[e].name, edits[e].value,
 				     hd->newline);
 		g_free(edits[e].value);
