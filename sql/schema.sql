@@ -87,14 +87,16 @@ BEGIN
 	SELECT RAISE(ABORT, 'no such list: add it to lists first');
 END;
 
+-- A list's members follow it, and so does its place in other lists.
 CREATE TRIGGER lists_rename AFTER UPDATE OF address ON lists
 BEGIN
 	UPDATE members SET list = NEW.address WHERE list = OLD.address;
+	UPDATE members SET address = NEW.address WHERE address = OLD.address;
 END;
 
 CREATE TRIGGER lists_delete AFTER DELETE ON lists
 BEGIN
-	DELETE FROM members WHERE list = OLD.address;
+	DELETE FROM members WHERE list = OLD.address OR address = OLD.address;
 END;
 
 -- Every address listpipe takes mail for, and what it is.  Postfix's

@@ -132,7 +132,10 @@ static int dup_column(sqlite3_stmt *stmt, int col, char **out, int optional)
 }
 
 static const char list_columns[] =
-	"l.address, l.local, l.domain, coalesce(l.name, l.local), "
+	/* Lower case: an operator's "Team@" must not become "Team-bounces@"
+	 * in one place and "team-bounces@" in another. */
+	"lower(l.address), lower(l.local), l.domain, "
+	"coalesce(l.name, lower(l.local)), "
 	"l.description, l.subject_prefix, l.reply_to, l.help_url, "
 	"l.subscribe_url, l.unsubscribe_url, l.owner_url, l.archive_url, "
 	"l.enabled";

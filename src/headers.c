@@ -70,22 +70,17 @@ static int is_field_start(const char *line, size_t len)
 
 /*
  * scan - split the block into fields the way Postfix would; fills
- * hd->block/skipped/block_len/body/newline and returns the field count
- * (offsets in starts[], which has room for max entries), or -1 with st.
+ * hd->block/block_len/body/newline and returns the field count (offsets
+ * in starts[], which has room for max entries), or -1 with st.
  */
 static int scan(struct headers *hd, const char *head, size_t head_len,
 		off_t message_size, size_t *starts, int max, struct status *st)
 {
 	size_t	pos = 0;
 	int	n = 0;
+	int	ended = 0;	/* saw what ends the block, not just the buffer */
 
-	if (head_len >= 5 && memcmp(head, "From ", 5) == 0) {
-		const char *eol = memchr(head, '\n', head_len);
-
-		pos = eol ? (size_t)(eol - head) + 1 : head_len;
-	}
-	hd->skipped = pos;
-	hd->block = head + pos;
+	hd->block = head;
 	while (pos < head_len) {
 		const char *line = head + pos;
 		const char *eol = memchr(line, '\n', head_len - pos);
@@ -96,14 +91,18 @@ static int scan(struct headers *hd, const char *head, size_t head_len,
 			    "header block larger than %d KB",
 			    SPOOL_HEAD_MAX / 1024);
 		if (line[0] == '\n' || (line[0] == '\r' && len >= 2
-					&& line[1] == '\n'))
-			break;				/* the empty line */
+					&& line[1] == '\n')) {
+			ended = 1;			/* the empty line */
+			break;
+		}
 		if ((line[0] == ' ' || line[0] == '\t') && n > 0) {
 			pos += len;			/* continuation */
 			continue;
 		}
-		if (!is_field_start(line, len))
-			break;				/* body starts here */
+		if (!is_field_start(line, len)) {
+			ended = 1;			/* body starts here */
+			break;
+		}
 		if (memchr(line, 0, len))
 			return status_set(st, OUTCOME_BAD_MESSAGE, "5.6.0",
 			    "NUL character in the header block");
@@ -113,17 +112,22 @@ static int scan(struct headers *hd, const char *head, size_t head_len,
 		if (n == 0)
 			hd->newline = len >= 2 && line[len - 2] == '\r'
 				      ? "\r\n" : "\n";
-		starts[n++] = pos - hd->skipped;
+		starts[n++] = pos;
 		pos += len;
 	}
 	if (n == 0)
 		return status_set(st, OUTCOME_BAD_MESSAGE, "5.6.0",
 		    "message has no header block");
+	/* The buffer ran out at a line end with more message to come: the
+	 * next line might still be a header. */
+	if (!ended && (off_t)head_len < message_size)
+		return status_set(st, OUTCOME_BAD_MESSAGE, "5.6.0",
+		    "header block larger than %d KB", SPOOL_HEAD_MAX / 1024);
 	/* A NUL in a continuation line is caught here. */
-	if (memchr(hd->block, 0, pos - hd->skipped))
+	if (memchr(hd->block, 0, pos))
 		return status_set(st, OUTCOME_BAD_MESSAGE, "5.6.0",
 		    "NUL character in the header block");
-	hd->block_len = pos - hd->skipped;
+	hd->block_len = pos;
 	hd->body = (off_t)pos;
 	return n;
 }

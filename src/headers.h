@@ -4,10 +4,10 @@
  *
  * The block ends where Postfix's cleanup(8) ends it: at the first empty
  * line, or at the first line that is neither a header field nor a
- * continuation (then the body starts there, with no separator).  A
- * leading mbox "From " envelope line is not a header and is skipped.
+ * continuation (then the body starts there, with no separator).
  * Everything from `body` to the end of the message is the body as far as
- * listpipe is concerned and is copied out byte for byte.
+ * listpipe is concerned and is copied out byte for byte.  (An mbox "From "
+ * envelope line is the spool's business: see spool.h.)
  */
 #ifndef LISTPIPE_HEADERS_H
 #define LISTPIPE_HEADERS_H
@@ -25,9 +25,8 @@ struct header_field {
 };
 
 struct headers {
-	const char *block;	/* the first field; points into the caller's buffer */
+	const char *block;	/* the first field: the caller's buffer */
 	size_t	block_len;
-	size_t	skipped;	/* bytes before block (an mbox From_ line) */
 	off_t	body;		/* message offset where the body starts */
 	const char *newline;	/* "\n", or "\r\n" when the block uses CRLF */
 	struct header_field *fields;

@@ -81,6 +81,7 @@ static int plan(struct db *db, const char *recipient, struct target *t,
 	enum db_kind kind;
 	const char *why;
 	char	base[ADDRESS_MAX];
+	const char *key;	/* the address as looked up: without extension */
 	int	found;
 
 	memset(t, 0, sizeof(*t));
@@ -90,10 +91,13 @@ static int plan(struct db *db, const char *recipient, struct target *t,
 		/* Postfix only hands us user@domain: this is master.cf. */
 		return status_temp(st, "4.3.5", "listpipe: recipient \"%.100s\": %s",
 				   recipient, why);
-	found = db_find(db, t->address, &kind, &t->list, st);
+	key = t->address;
+	found = db_find(db, key, &kind, &t->list, st);
 	if (found == 0 && address_strip_extension(t->address, base,
-						  sizeof(base)))
-		found = db_find(db, base, &kind, &t->list, st);
+						  sizeof(base))) {
+		key = base;
+		found = db_find(db, key, &kind, &t->list, st);
+	}
 	if (found < 0)
 		return -1;
 	if (found) {
@@ -113,7 +117,7 @@ static int plan(struct db *db, const char *recipient, struct target *t,
 		}
 		return 0;
 	}
-	switch (db_list_disabled(db, t->address, st)) {
+	switch (db_list_disabled(db, key, st)) {
 	case -1:
 		return -1;
 	case 1:
@@ -148,8 +152,9 @@ static int post(const struct config *cf, struct target *t,
 	int	rc;
 
 	if (*parsed == 0)
-		*parsed = headers_parse(hd, sp->head, sp->head_len, sp->size,
-					st) < 0 ? -1 : 1;
+		*parsed = headers_parse(hd, sp->head + sp->start,
+					sp->head_len - (size_t)sp->start,
+					sp->size - sp->start, st) < 0 ? -1 : 1;
 	if (*parsed < 0)
 		return -1;
 	if (headers_has_loop(hd, t->list.address))
@@ -171,7 +176,7 @@ static int post(const struct config *cf, struct target *t,
 	in = (struct injection) {
 		.sendmail = cf->sendmail, .sender = bounces,
 		.header = header, .header_len = header_len,
-		.spool = sp, .from = hd->body, .dry_run_fd = out_fd,
+		.spool = sp, .from = sp->start + hd->body, .dry_run_fd = out_fd,
 	};
 	rc = inject(&in, t->rcpts.v, t->rcpts.n, st);
 	g_free(header);
@@ -189,7 +194,7 @@ static int forward(const struct config *cf, struct target *t,
 	char	bounces[ADDRESS_MAX + 16];
 	struct injection in = {
 		.sendmail = cf->sendmail, .sender = cf->sender,
-		.spool = sp, .from = 0, .dry_run_fd = out_fd,
+		.spool = sp, .from = sp->start, .dry_run_fd = out_fd,
 	};
 
 	if (t->kind == TARGET_OWNER) {

@@ -99,7 +99,7 @@ int maildir_store(const char *dir, const char *delivered_to,
 		    || write_full(dry_run_fd, field, (size_t)n) < 0)
 			return status_temp(st, "4.3.0", "listpipe: write: %s",
 					   strerror(errno));
-		return spool_copy(sp, 0, dry_run_fd, "write", st);
+		return spool_copy(sp, sp->start, dry_run_fd, "write", st);
 	}
 	if (make_dirs(dir, st) < 0)
 		return -1;
@@ -118,7 +118,7 @@ int maildir_store(const char *dir, const char *delivered_to,
 			    strerror(errno));
 		goto fail;
 	}
-	if (spool_copy(sp, 0, fd, "write Maildir file", st) < 0)
+	if (spool_copy(sp, sp->start, fd, "write Maildir file", st) < 0)
 		goto fail;
 	if (fsync(fd) < 0) {
 		status_temp(st, errno_dsn(errno), "listpipe: fsync %s: %s", tmp,

@@ -12,7 +12,7 @@
 #include "spool.h"
 
 /*
- * maildir_store - the whole spooled message, preceded by a Delivered-To
+ * maildir_store - the spooled message from sp->start, preceded by a Delivered-To
  * field naming the envelope recipient (a VERP address keeps its
  * extension there), into the Maildir dir, created if missing.  With
  * dry_run_fd >= 0, print where it would go and what instead.

@@ -128,6 +128,11 @@ int spool_read(struct spool *sp, const char *dir, int in_fd,
 		}
 	}
 	sp->head[sp->head_len] = 0;
+	if (sp->head_len >= 5 && memcmp(sp->head, "From ", 5) == 0) {
+		const char *eol = memchr(sp->head, '\n', sp->head_len);
+
+		sp->start = eol ? eol - sp->head + 1 : (off_t)sp->head_len;
+	}
 	free(chunk);
 	return 0;
 

@@ -17,8 +17,11 @@
 #define SPOOL_HEAD_MAX (1024 * 1024)
 
 struct spool {
-	int	fd;		/* the whole message, unlinked, -1 when closed */
+	int	fd;		/* the whole input, unlinked, -1 when closed */
 	off_t	size;
+	/* Where the message starts: after a leading mbox "From " envelope
+	 * line (pipe(8) flag F writes one), which is not part of it. */
+	off_t	start;
 	char   *head;		/* the first head_len bytes, NUL-terminated */
 	size_t	head_len;	/* up to the first empty line or the limit */
 };

@@ -201,6 +201,44 @@ Test(delivery, nested_lists_duplicates_and_case_are_one_copy_each)
 	run_free(&r);
 }
 
+Test(delivery, list_written_in_capitals_uses_lower_case_addresses)
+{
+	struct tdir t;
+	struct run r;
+	size_t	len;
+	char   *msg;
+
+	fixture(&t, "UPDATE lists SET address = 'Team@Lists.Example.ORG'");
+	deliver(&r, &t, POST, "carol@example.com", "team@lists.example.org");
+	cr_assert_eq(r.exit_code, 0, "%s", r.output);
+	cr_expect_str_eq(sent_args(&t, 1),
+	    "-G\n-i\n-f\nteam-bounces@lists.example.org\n--\n"
+	    "alice@example.net\nbob@example.net\n");
+	msg = sent_message(&t, 1, &len);
+	cr_expect_str_eq(header_value(msg, len, "X-Loop"),
+			 "team@lists.example.org");
+	run_free(&r);
+	free(msg);
+}
+
+Test(delivery, mbox_envelope_line_is_not_passed_on)
+{
+	struct tdir t;
+	struct run r;
+	size_t	len;
+	char   *msg;
+
+	fixture(&t, NULL);
+	deliver(&r, &t, "From carol@example.com Sat Nov 21 05:00:00 2026\n" POST,
+		"carol@example.com", "team-owner@lists.example.org");
+	cr_assert_eq(r.exit_code, 0, "%s", r.output);
+	msg = sent_message(&t, 1, &len);
+	cr_expect_eq(len, strlen(POST));
+	cr_expect(memcmp(msg, POST, len) == 0);
+	run_free(&r);
+	free(msg);
+}
+
 Test(delivery, big_list_is_split_into_batches_of_500)
 {
 	struct tdir t;

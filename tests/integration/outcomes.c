@@ -116,6 +116,18 @@ Test(outcome, disabled_list_is_5_2_1)
 	run_free(&r);
 }
 
+Test(outcome, disabled_list_with_an_extension_is_still_5_2_1)
+{
+	struct tdir t;
+	struct run r;
+
+	fixture(&t, "UPDATE lists SET enabled = 0");
+	deliver(&r, &t, POST, "carol@example.com", "team+tag@lists.example.org");
+	cr_expect_eq(r.exit_code, 69);
+	cr_expect(strncmp(r.output, "5.2.1 ", 6) == 0, "%s", r.output);
+	run_free(&r);
+}
+
 Test(outcome, missing_database_defers)
 {
 	struct tdir t;

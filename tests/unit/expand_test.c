@@ -103,6 +103,33 @@ Test(expand, states_roles_and_disabled_sublists)
 	cr_expect_str_eq(recipients("a@l.example"), "on@m.example");
 }
 
+Test(expand, renaming_or_deleting_a_nested_list_carries_its_membership)
+{
+	open_db(LISTS
+		"INSERT INTO members(list, address) VALUES"
+		" ('a@l.example', 'b@l.example'), ('b@l.example', 'y@m.example');"
+		"UPDATE lists SET address = 'bee@l.example' WHERE address = 'b@l.example';");
+	/* the outer list now holds the new address, still expanded */
+	cr_expect_str_eq(recipients("a@l.example"), "y@m.example");
+	tdir_sql(&t, "DELETE FROM lists WHERE address = 'bee@l.example'");
+	/* no dangling member address that would be mailed as a person */
+	cr_expect_str_eq(recipients("a@l.example"), "");
+}
+
+Test(expand, list_identity_is_lower_case)
+{
+	struct db_list l;
+	enum db_kind kind;
+	struct status st;
+
+	open_db("INSERT INTO lists(address) VALUES ('Team@Lists.Example');");
+	cr_assert_eq(db_find(db, "team-bounces@lists.example", &kind, &l, &st), 1);
+	cr_expect_str_eq(l.address, "team@lists.example");
+	cr_expect_str_eq(l.local, "team");
+	cr_expect_str_eq(l.name, "team");
+	db_list_free(&l);
+}
+
 Test(expand, owners_are_separate)
 {
 	struct address_list al = {0};
