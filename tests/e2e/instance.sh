@@ -161,7 +161,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 # ---- postfix/master.cf, as an operator adds it ----
 CF
 	sed -e "s|user=listpipe|user=nobody|" \
-	    -e "s|argv=/usr/local/sbin/listpipe |argv=$PF/bin/listpipe -s $PF/bin/sendmail |" \
+	    -e "s|argv=/usr/local/sbin/listpipe |argv=$PF/bin/listpipe -s $PF/bin/sendmail -l $PF/lib/listpipe.log |" \
 	    -e "s|/var/lib/listpipe/lists.db|$PF/lib/lists.db|" \
 	    -e "s|-m /var/lib/listpipe |-m $PF/lib |" \
 	    "$TOP/postfix/master.cf" >> "$PF/etc/master.cf"
