@@ -135,6 +135,8 @@ static const char list_columns[] =
 	/* Lower case: an operator's "Team@" must not become "Team-bounces@"
 	 * in one place and "team-bounces@" in another. */
 	"lower(l.address), lower(l.local), l.domain, "
+	"lower(l.local) || '-bounces@' || l.domain, "
+	"lower(l.local) || '-owner@' || l.domain, "
 	"coalesce(l.name, lower(l.local)), "
 	"l.description, l.subject_prefix, l.reply_to, l.help_url, "
 	"l.subscribe_url, l.unsubscribe_url, l.owner_url, l.archive_url, "
@@ -143,7 +145,7 @@ static const char list_columns[] =
 static int read_list(sqlite3_stmt *stmt, int first, struct db_list *list)
 {
 	char  **required[] = {&list->address, &list->local, &list->domain,
-			      &list->name};
+			      &list->bounces, &list->owner, &list->name};
 	char  **optional[] = {&list->description, &list->subject_prefix,
 			      &list->reply_to, &list->help_url,
 			      &list->subscribe_url, &list->unsubscribe_url,
@@ -304,7 +306,7 @@ int db_owners(struct db *db, const char *list, struct address_list *out,
 void db_list_free(struct db_list *list)
 {
 	char  **all[] = {&list->address, &list->local, &list->domain,
-			 &list->name, &list->description, &list->subject_prefix,
+			 &list->bounces, &list->owner, &list->name, &list->description, &list->subject_prefix,
 			 &list->reply_to, &list->help_url, &list->subscribe_url,
 			 &list->unsubscribe_url, &list->owner_url,
 			 &list->archive_url};

@@ -28,6 +28,8 @@ struct db_list {
 	char   *address;
 	char   *local;
 	char   *domain;
+	char   *bounces;	/* local-bounces@domain: envelope sender, Sender */
+	char   *owner;		/* local-owner@domain */
 	char   *name;		/* List-Id label; the local part when unset */
 	char   *description;	/* optional */
 	char   *subject_prefix;	/* optional */

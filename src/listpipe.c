@@ -146,7 +146,6 @@ static int post(const struct config *cf, struct target *t,
 		int out_fd, struct status *st)
 {
 	struct injection in;
-	char	bounces[ADDRESS_MAX + 16];
 	char   *header;
 	size_t	header_len;
 	int	rc;
@@ -168,13 +167,8 @@ static int post(const struct config *cf, struct target *t,
 	}
 	if (rewrite_list_copy(hd, &t->list, &header, &header_len, st) < 0)
 		return -1;
-	if (snprintf(bounces, sizeof(bounces), "%s-bounces@%s", t->list.local,
-		     t->list.domain) >= (int)sizeof(bounces)) {
-		g_free(header);
-		return status_temp(st, "4.3.0", "listpipe: list address too long");
-	}
 	in = (struct injection) {
-		.sendmail = cf->sendmail, .sender = bounces,
+		.sendmail = cf->sendmail, .sender = t->list.bounces,
 		.header = header, .header_len = header_len,
 		.spool = sp, .from = sp->start + hd->body, .dry_run_fd = out_fd,
 	};
@@ -191,22 +185,15 @@ static int post(const struct config *cf, struct target *t,
 static int forward(const struct config *cf, struct target *t,
 		   const struct spool *sp, int out_fd, struct status *st)
 {
-	char	bounces[ADDRESS_MAX + 16];
 	struct injection in = {
 		.sendmail = cf->sendmail, .sender = cf->sender,
 		.spool = sp, .from = sp->start, .dry_run_fd = out_fd,
 	};
 
-	if (t->kind == TARGET_OWNER) {
-		/* Failures to reach an owner come back to us, not to a
-		 * stranger who wrote to list-owner@. */
-		if (snprintf(bounces, sizeof(bounces), "%s-bounces@%s",
-			     t->list.local, t->list.domain)
-		    >= (int)sizeof(bounces))
-			return status_temp(st, "4.3.0",
-					   "listpipe: list address too long");
-		in.sender = bounces;
-	}
+	/* Failures to reach an owner come back to us, not to a stranger
+	 * who wrote to list-owner@. */
+	if (t->kind == TARGET_OWNER)
+		in.sender = t->list.bounces;
 	if (inject(&in, t->rcpts.v, t->rcpts.n, st) < 0)
 		return -1;
 	log_info("to=<%s>, from=<%s>, %s, status=sent", t->address,

@@ -162,9 +162,7 @@ static char *list_id(const struct db_list *list)
 static int plan_edits(const struct headers *hd, const struct db_list *list,
 		      struct edit *edits)
 {
-	char   *owner = g_strdup_printf("%s-owner@%s", list->local, list->domain);
-	char   *bounces = g_strdup_printf("%s-bounces@%s", list->local,
-					  list->domain);
+	const char *owner = list->owner;
 	int	n = 0;
 	int	subject = headers_find(hd, "Subject", 0);
 	char   *tagged = rewrite_subject(subject >= 0
@@ -199,14 +197,13 @@ static int plan_edits(const struct headers *hd, const struct db_list *list,
 	else if (strcmp(list->reply_to, "poster") != 0)
 		add_edit(edits, &n, "Reply-To", EDIT_SET,
 			 rewrite_header_value(list->reply_to));
-	add_edit(edits, &n, "Sender", EDIT_SET, rewrite_header_value(bounces));
+	add_edit(edits, &n, "Sender", EDIT_SET,
+		 rewrite_header_value(list->bounces));
 	add_edit(edits, &n, "Precedence", EDIT_SET, g_strdup("bulk"));
 	add_edit(edits, &n, "X-Auto-Response-Suppress", EDIT_SET,
 		 g_strdup("OOF"));
 	add_edit(edits, &n, "X-Loop", EDIT_ADD,
 		 rewrite_header_value(list->address));
-	g_free(owner);
-	g_free(bounces);
 	return n;
 }
 

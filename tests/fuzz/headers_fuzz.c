@@ -27,6 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct db_list list = {
 		.address = "team@lists.example.org", .local = "team",
 		.domain = "lists.example.org", .name = "team",
+		.bounces = "team-bounces@lists.example.org",
+		.owner = "team-owner@lists.example.org",
 		.description = "T\xc3\xab" "am talk", .subject_prefix = "[team]",
 		.reply_to = "list", .enabled = 1,
 	};

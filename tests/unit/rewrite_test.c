@@ -19,6 +19,8 @@ static struct db_list team(void)
 	struct db_list l = {
 		.address = "team@lists.example.org", .local = "team",
 		.domain = "lists.example.org", .name = "team",
+		.bounces = "team-bounces@lists.example.org",
+		.owner = "team-owner@lists.example.org",
 		.reply_to = "poster", .enabled = 1,
 	};
 
