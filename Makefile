@@ -63,33 +63,30 @@ build/asan/unit-tests: $(UNIT_SRC) $(TESTLIB) $(ASAN_OBJS) tests/lib/testlib.h
 build/integration-tests: $(INTEG_SRC) $(TESTLIB) tests/lib/testlib.h $(OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc -Itests/lib -o $@ $(INTEG_SRC) $(TESTLIB) $(OBJS) $(LIBS) -lcriterion
 
-# Missing packages only; apt-get update first, as a fresh machine needs it.
-deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+# install_missing TARGET PACKAGES [PRESEED] - apt-get install what dpkg
+# does not have, after apt-get update as a fresh machine needs; without
+# root, name what is missing and fail.
+define install_missing
+	@missing=$$(for p in $(2); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
 	done); \
-	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
+	if [ -z "$$missing" ]; then echo "$(1): all installed"; exit 0; fi; \
 	if [ "$$(id -u)" != 0 ]; then \
-		echo "deps: missing Debian packages: $$missing"; \
-		echo "deps: run 'make deps' as root (or: apt-get install $$missing)"; exit 1; \
+		echo "$(1): missing Debian packages:" $$missing; \
+		echo "$(1): run 'make $(1)' as root (or: apt-get install" $$missing")"; exit 1; \
 	fi; \
-	echo "deps: installing $$missing"; \
+	echo "$(1): installing" $$missing; \
+	$(3) \
 	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing
+endef
+
+deps:
+	$(call install_missing,deps,$(DEB_PACKAGES))
 
 # Postfix without touching the system's mail set-up: debconf is told "No
 # configuration", so the system instance stays unconfigured and stopped.
 e2e-deps:
-	@missing=$$(for p in $(E2E_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
-	done); \
-	if [ -z "$$missing" ]; then echo "e2e-deps: all installed"; exit 0; fi; \
-	if [ "$$(id -u)" != 0 ]; then \
-		echo "e2e-deps: missing Debian packages: $$missing"; \
-		echo "e2e-deps: run 'make e2e-deps' as root (or: apt-get install $$missing)"; exit 1; \
-	fi; \
-	echo "e2e-deps: installing $$missing"; \
-	echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections; \
-	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing
+	$(call install_missing,e2e-deps,$(E2E_PACKAGES),echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections;)
 
 # The suite: each part runs even when an earlier one fails, and the
 # target fails if any did.
