@@ -320,7 +320,9 @@ int main(int argc, char **argv)
 	}
 	outcome_init(status_fd, parsed == 0 ? cf.timeout : DEF_TIMEOUT);
 	if (parsed < 0) {
-		log_open(LOG_TO_SYSLOG, NULL, NULL, 0);
+		/* cf holds whatever was parsed before the error, -l included. */
+		log_open(cf.logfile ? LOG_TO_FILE : LOG_TO_SYSLOG, cf.logfile,
+			 cf.queue_id, 0);
 		log_error("%s", st.reason);
 		outcome_exit(&st);
 	}

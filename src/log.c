@@ -33,8 +33,10 @@ void log_open(enum log_target target, const char *path, const char *queue_id,
 	    >= (int)sizeof(lg.queue_id))
 		lg.queue_id[sizeof(lg.queue_id) - 1] = 0;
 	if (target == LOG_TO_FILE) {
+		/* 0600: it names senders and recipients, and the umask is
+		 * 077 anyway; the postmaster reads it as root. */
 		lg.fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-			     0640);
+			     0600);
 		if (lg.fd < 0) {
 			int	err = errno;
 
