@@ -15,8 +15,13 @@ BEGIN;
 
 CREATE TABLE lists (
 	-- The posting address; -bounces and -owner addresses derive from it.
+	-- One '@'; no '+' before it (that is the extension delimiter), no
+	-- leading '.', nothing that cannot be a directory name.
 	address		TEXT PRIMARY KEY COLLATE NOCASE
 			CHECK (address GLOB '?*@?*'
+			       AND address NOT GLOB '*@*@*'
+			       AND address NOT GLOB '*+*@*'
+			       AND address NOT GLOB '.*'
 			       AND address NOT GLOB '*[ /\<>"(),;:]*'
 			       AND address NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ']*')),
 	-- List-Id label: <name.domain>; NULL uses the local part.

@@ -25,7 +25,7 @@ int address_normalize(const char *in, char *out, size_t size,
 	len = (size_t)(end - start);
 	if (len == 0) {
 		*why = "empty address";
-		return -1;
+		return -2;
 	}
 	if (len >= size || len >= ADDRESS_MAX) {
 		*why = "address too long";
@@ -44,7 +44,7 @@ int address_normalize(const char *in, char *out, size_t size,
 	at = strrchr(out, '@');
 	if (at == NULL || at == out || at[1] == 0) {
 		*why = "address is not user@domain";
-		return -1;
+		return -2;
 	}
 	return 0;
 }

@@ -20,8 +20,9 @@
 
 /*
  * address_normalize - strip <> and surrounding blanks, fold ASCII case.
- * Returns 0, or -1 with *why set when the address is empty, too long,
- * has control characters or no '@' with text on both sides.
+ * Returns 0; or -1 with *why set when the address itself is unusable (too
+ * long, control characters); or -2 with *why set when it is not
+ * user@domain at all, which from Postfix means a wrong master.cf macro.
  */
 int	address_normalize(const char *in, char *out, size_t size,
 			  const char **why);

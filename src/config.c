@@ -88,10 +88,14 @@ int config_parse(struct config *cf, int argc, char **argv, struct status *st)
 			cf->verbose++;
 			break;
 		case 'h':
-			cf->mode = MODE_HELP;
-			return 0;
 		case 'V':
-			cf->mode = MODE_VERSION;
+			/* Only on their own: "-V" among master.cf's arguments
+			 * (or a recipient "-Vx@y" without "--") must not end
+			 * in exit 0, which Postfix takes for delivered. */
+			if (argc != 2)
+				return status_temp(st, "4.3.5", "listpipe: bad "
+				    "command line: -%c goes alone", ch);
+			cf->mode = ch == 'h' ? MODE_HELP : MODE_VERSION;
 			return 0;
 		default:
 			return status_temp(st, "4.3.5",

@@ -103,15 +103,21 @@ static void said(int fd, char *buf, size_t size)
 }
 
 static void child(const struct injection *in, char **argv, int in_fd,
-		  int out_fd)
+		  int out_fd, pid_t parent)
 {
+	static const int reset[] = {SIGPIPE, SIGXFSZ, SIGALRM, SIGTERM, SIGHUP};
 	sigset_t none;
 	char	msg[512];
 	int	n;
 
+	/* Our handlers would write a status line of their own; ignored
+	 * signals would stay ignored across exec. */
+	for (size_t i = 0; i < sizeof(reset) / sizeof(*reset); i++)
+		signal(reset[i], SIG_DFL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* Ignored signals stay ignored across exec; sendmail expects not. */
-	signal(SIGPIPE, SIG_DFL);
+	/* The parent may have died before prctl took effect. */
+	if (getppid() != parent)
+		_exit(127);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
@@ -134,6 +140,9 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 	int	fed;
 	char	text[300];
 	struct status feed_st;
+	sigset_t block, old;
+	pid_t	parent = getpid();
+	int	reaped;
 
 	if ((out_fd = memfd_create("sendmail-output", MFD_CLOEXEC)) < 0)
 		return status_temp(st, "4.3.0", "listpipe: memfd_create: %s",
@@ -143,7 +152,15 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 		return status_temp(st, "4.3.0", "listpipe: pipe: %s",
 				   strerror(errno));
 	}
+	/* No watchdog or SIGTERM between fork() and knowing the child's pid:
+	 * the handler must be able to kill it. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	if ((pid = fork()) < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(out_fd);
 		close(pfd[0]);
 		close(pfd[1]);
@@ -151,12 +168,23 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 				   strerror(errno));
 	}
 	if (pid == 0)
-		child(in, argv, pfd[0], out_fd);
+		child(in, argv, pfd[0], out_fd, parent);
 	outcome_watch_child(pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(pfd[0]);
 	fed = feed(in, pfd[1], "write to sendmail", &feed_st);
+	/* A sendmail that sees EOF queues what it got: if we could not feed
+	 * it all, it must die before it sees the end of its input.  One that
+	 * already exited (it could not exec, say) keeps its own status. */
+	reaped = 0;
+	if (fed < 0) {
+		if (waitpid(pid, &wstatus, WNOHANG) == pid)
+			reaped = 1;
+		else
+			kill(pid, SIGKILL);
+	}
 	close(pfd[1]);
-	while (waitpid(pid, &wstatus, 0) < 0) {
+	while (!reaped && waitpid(pid, &wstatus, 0) < 0) {
 		if (errno != EINTR) {
 			close(out_fd);
 			outcome_watch_child(0);
@@ -167,11 +195,7 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 	outcome_watch_child(0);
 	said(out_fd, text, sizeof(text));
 	close(out_fd);
-	if (WIFSIGNALED(wstatus))
-		return status_temp(st, "4.3.0", "listpipe: %s killed by "
-		    "signal %d%s%s", in->sendmail, WTERMSIG(wstatus),
-		    *text ? ": " : "", text);
-	if (WEXITSTATUS(wstatus) != 0)
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0)
 		return status_temp(st, "4.3.0", "listpipe: %s exit %d%s%s",
 		    in->sendmail, WEXITSTATUS(wstatus), *text ? ": " : "",
 		    text);
@@ -179,6 +203,10 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 		*st = feed_st;
 		return -1;
 	}
+	if (WIFSIGNALED(wstatus))
+		return status_temp(st, "4.3.0", "listpipe: %s killed by "
+		    "signal %d%s%s", in->sendmail, WTERMSIG(wstatus),
+		    *text ? ": " : "", text);
 	if (*text)
 		log_info("sendmail said: %s", text);
 	log_debug("sendmail run for %zu recipient(s) done", nrcpt);
@@ -196,8 +224,22 @@ int inject(const struct injection *in, char *const *recipients,
 						 : run(in, argv, n, st);
 
 		g_free(argv);
-		if (rc < 0)
+		if (rc < 0) {
+			if (done > 0) {
+				struct status failed = *st;
+
+				/* Until the journal lands, a retry repeats the
+				 * runs that worked: say so where it is seen. */
+				log_warn("%zu of %zu recipients were already "
+					 "queued in earlier sendmail runs and "
+					 "will get this message again on retry",
+					 done, nrecipients);
+				return status_temp(st, failed.dsn, "%s (%zu of "
+				    "%zu recipients already queued)",
+				    failed.reason, done, nrecipients);
+			}
 			return -1;
+		}
 	}
 	return 0;
 }

@@ -86,11 +86,23 @@ static int plan(struct db *db, const char *recipient, struct target *t,
 
 	memset(t, 0, sizeof(*t));
 	status_ok(&t->verdict);
-	if (address_normalize(recipient, t->address, sizeof(t->address),
-			      &why) < 0)
+	switch (address_normalize(recipient, t->address, sizeof(t->address),
+				  &why)) {
+	case -2:
 		/* Postfix only hands us user@domain: this is master.cf. */
 		return status_temp(st, "4.3.5", "listpipe: recipient \"%.100s\": %s",
 				   recipient, why);
+	case -1:
+		/* Postfix took it (an extension is not checked at RCPT
+		 * time), but no retry will make it an address. */
+		t->kind = TARGET_REFUSED;
+		if (snprintf(t->address, sizeof(t->address), "%.100s...",
+			     recipient) < 0)
+			t->address[0] = 0;
+		status_set(&t->verdict, OUTCOME_BAD_ADDRESS, "5.1.3",
+			   "<%.100s...>: %s", recipient, why);
+		return 0;
+	}
 	key = t->address;
 	found = db_find(db, key, &kind, &t->list, st);
 	if (found == 0 && address_strip_extension(t->address, base,
@@ -336,6 +348,11 @@ int main(int argc, char **argv)
 	}
 	headers_init();
 	deliver(&cf, cf.dry_run ? status_fd : -1, &st);
+	/* A dry run delivers nothing, and says so with EX_TEMPFAIL: should
+	 * -n ever be left in master.cf, Postfix keeps the mail. */
+	if (cf.dry_run && st.outcome == OUTCOME_OK)
+		status_temp(&st, "4.7.0", "listpipe: dry run (-n): nothing "
+			    "was delivered");
 	if (st.outcome == OUTCOME_TEMP)
 		log_warn("deferred: %s", st.reason);
 	headers_shutdown();

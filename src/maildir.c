@@ -16,6 +16,32 @@
 #include "log.h"
 #include "maildir.h"
 
+static int fsync_dir(const char *path);
+
+/* make_dir - mkdir, and when it is new, flush its parent so the new
+ * entry survives a crash along with the file stored below it */
+static int make_dir(char *path, struct status *st)
+{
+	char   *slash;
+	int	rc;
+
+	if (mkdir(path, 0700) < 0) {
+		if (errno == EEXIST)
+			return 0;
+		return status_temp(st, errno_dsn(errno), "listpipe: mkdir %s: %s",
+				   path, strerror(errno));
+	}
+	if ((slash = strrchr(path, '/')) == NULL || slash == path)
+		return 0;
+	*slash = 0;
+	rc = fsync_dir(path);
+	*slash = '/';
+	if (rc < 0)
+		return status_temp(st, "4.3.0", "listpipe: fsync directory of "
+				   "%s: %s", path, strerror(errno));
+	return 0;
+}
+
 /* make_dirs - mkdir -p for path, then tmp/, new/ and cur/ below it */
 static int make_dirs(const char *path, struct status *st)
 {
@@ -28,9 +54,8 @@ static int make_dirs(const char *path, struct status *st)
 		if (*p != '/')
 			continue;
 		*p = 0;
-		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-			return status_temp(st, errno_dsn(errno),
-			    "listpipe: mkdir %s: %s", buf, strerror(errno));
+		if (make_dir(buf, st) < 0)
+			return -1;
 		*p = '/';
 	}
 	for (size_t i = 0; i < sizeof(subs) / sizeof(*subs); i++) {
@@ -38,9 +63,8 @@ static int make_dirs(const char *path, struct status *st)
 		    >= (int)sizeof(buf))
 			return status_temp(st, "4.3.5",
 			    "listpipe: Maildir path too long");
-		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-			return status_temp(st, errno_dsn(errno),
-			    "listpipe: mkdir %s: %s", buf, strerror(errno));
+		if (make_dir(buf, st) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -20,6 +20,7 @@ enum outcome {
 	OUTCOME_LOOP,		/* the message already went through this list */
 	OUTCOME_NO_LIST,	/* no such list in a served domain (5.1.1) */
 	OUTCOME_DISABLED,	/* the list exists but takes no posts (5.2.1) */
+	OUTCOME_BAD_ADDRESS,	/* the recipient cannot be an address (5.1.3) */
 };
 
 /* Big enough for a reason that names a file and an errno text. */

@@ -79,6 +79,18 @@ static int header_ended(const char *buf, size_t len, int at_start)
 	return 0;
 }
 
+/* is_envelope_line - "From sender date", not the obsolete "From : x" field */
+static int is_envelope_line(const char *buf, size_t len)
+{
+	size_t	i = 4;
+
+	if (len < 5 || memcmp(buf, "From ", 5) != 0)
+		return 0;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	return i < len && buf[i] != ':';
+}
+
 int spool_read(struct spool *sp, const char *dir, int in_fd,
 	       struct status *st)
 {
@@ -91,8 +103,8 @@ int spool_read(struct spool *sp, const char *dir, int in_fd,
 		return -1;
 	if ((chunk = malloc(CHUNK)) == NULL
 	    || (sp->head = malloc(SPOOL_HEAD_MAX + 1)) == NULL) {
-		free(chunk);
-		return status_temp(st, "4.3.0", "listpipe: out of memory");
+		status_temp(st, "4.3.0", "listpipe: out of memory");
+		goto fail;
 	}
 	for (;;) {
 		ssize_t n = read(in_fd, chunk, CHUNK);
@@ -128,7 +140,7 @@ int spool_read(struct spool *sp, const char *dir, int in_fd,
 		}
 	}
 	sp->head[sp->head_len] = 0;
-	if (sp->head_len >= 5 && memcmp(sp->head, "From ", 5) == 0) {
+	if (is_envelope_line(sp->head, sp->head_len)) {
 		const char *eol = memchr(sp->head, '\n', sp->head_len);
 
 		sp->start = eol ? eol - sp->head + 1 : (off_t)sp->head_len;

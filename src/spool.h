@@ -13,8 +13,10 @@
 
 #include "outcome.h"
 
-/* Postfix's header_size_limit is 100 KB; allow ten times that. */
-#define SPOOL_HEAD_MAX (1024 * 1024)
+/* Postfix's header_size_limit (100 KB by default) discards the rest of a
+ * bigger header, so this is generous; it also bounds what GMime builds
+ * from a header block (about 70 times its size, for the worst input). */
+#define SPOOL_HEAD_MAX (256 * 1024)
 
 struct spool {
 	int	fd;		/* the whole input, unlinked, -1 when closed */

@@ -270,6 +270,26 @@ Test(delivery, big_list_is_split_into_batches_of_500)
 	free(args3);
 }
 
+Test(delivery, failure_after_earlier_batches_says_who_already_has_it)
+{
+	struct tdir t;
+	struct run r;
+	char	path[400];
+
+	fixture(&t,
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+		"WHERE i < 600) INSERT INTO members(list, address) "
+		"SELECT 'team@lists.example.org', printf('m%04d@example.net', i) "
+		"FROM n;");
+	snprintf(path, sizeof(path), "%s/sendmail.fail-after", t.path);
+	write_file(path, "1\n", 2, 0644);
+	deliver(&r, &t, POST, "carol@example.com", "team@lists.example.org");
+	cr_expect_eq(r.exit_code, 75);
+	cr_expect(strstr(r.output, "(500 of 602 recipients already queued)")
+		  != NULL, "%s", r.output);
+	run_free(&r);
+}
+
 Test(delivery, list_without_enabled_members_delivers_nothing)
 {
 	struct tdir t;
@@ -474,17 +494,28 @@ Test(delivery, dry_run_prints_argv_and_message_and_sends_nothing)
 
 	fixture(&t, NULL);
 	run_listpipe(&r, POST, strlen(POST), NULL, argv);
-	cr_assert_eq(r.exit_code, 0, "%s", r.output);
+	/* EX_TEMPFAIL: nothing was delivered, and if -n were ever left in
+	 * master.cf, Postfix would keep the mail. */
+	cr_assert_eq(r.exit_code, 75, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 0);
+	cr_expect(strstr(r.output, "\n4.7.0 listpipe: dry run (-n): nothing "
+		  "was delivered\n") != NULL, "%s", r.output);
 	snprintf(expect, sizeof(expect), "%s -G -i -f "
 		 "team-bounces@lists.example.org -- alice@example.net "
 		 "bob@example.net\n", t.sendmail);
 	cr_expect(strncmp(r.output, expect, strlen(expect)) == 0, "%s",
 		  r.output);
 	cr_expect(strstr(r.output, "\nList-Id: \"Team talk\"") != NULL);
-	cr_expect_str_eq(body_of(r.output + strlen(expect),
-				 r.output_len - strlen(expect)),
-			 body_of(POST, strlen(POST)));
+	{
+		/* the message, then the closing line */
+		const char *msg = r.output + strlen(expect);
+		const char *body = body_of(msg, strlen(msg));
+		const char *want = body_of(POST, strlen(POST));
+
+		cr_expect(strncmp(body, want, strlen(want)) == 0);
+		cr_expect_str_eq(body + strlen(want), "4.7.0 listpipe: dry run "
+				 "(-n): nothing was delivered\n");
+	}
 	run_free(&r);
 }
 

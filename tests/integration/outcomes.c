@@ -128,6 +128,25 @@ Test(outcome, disabled_list_with_an_extension_is_still_5_2_1)
 	run_free(&r);
 }
 
+Test(outcome, overlong_recipient_is_5_1_3)
+{
+	struct tdir t;
+	struct run r;
+	char	rcpt[700];
+
+	/* Postfix's RCPT check strips the extension, so this gets through. */
+	memset(rcpt, 'y', sizeof(rcpt));
+	memcpy(rcpt, "team+", 5);
+	strcpy(rcpt + 600, "@lists.example.org");
+	fixture(&t, NULL);
+	deliver(&r, &t, POST, "carol@example.com", rcpt);
+	cr_expect_eq(r.exit_code, 65);
+	cr_expect(strncmp(r.output, "5.1.3 <team+yyy", 15) == 0, "%s", r.output);
+	cr_expect(strstr(r.output, "address too long") != NULL, "%s", r.output);
+	cr_expect_eq(sent_count(&t), 0);
+	run_free(&r);
+}
+
 Test(outcome, missing_database_defers)
 {
 	struct tdir t;
@@ -415,6 +434,25 @@ Test(outcome, delivering_as_root_is_refused)
 	cr_expect(strstr(r.output, "refusing to deliver as root") != NULL,
 		  "%s", r.output);
 	cr_expect_eq(sent_count(&t), 0);
+	run_free(&r);
+}
+
+Test(outcome, version_among_delivery_arguments_is_a_usage_error)
+{
+	struct tdir t;
+	struct run r;
+	const char *argv[] = {"-d", t.db, "-V", "-f", "a@b", "--",
+			      "team@lists.example.org", NULL};
+	const char *typo[] = {"-d", t.db, "-f", "a@b", "-Vx@example.org", NULL};
+
+	fixture(&t, NULL);
+	run_listpipe(&r, POST, strlen(POST), NULL, argv);
+	cr_expect_eq(r.exit_code, 75);
+	cr_expect_str_eq(r.output, "4.3.5 listpipe: bad command line: -V goes alone\n");
+	run_free(&r);
+	/* a recipient that looks like -V, with "--" forgotten */
+	run_listpipe(&r, POST, strlen(POST), NULL, typo);
+	cr_expect_eq(r.exit_code, 75, "%s", r.output);
 	run_free(&r);
 }
 

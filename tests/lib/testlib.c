@@ -24,7 +24,8 @@
 
 /* The fake records argv one per line and stdin, then exits with the code
  * in sendmail.exit if there is one; sendmail.sleep makes it slow,
- * sendmail.say makes it talk on stderr. */
+ * sendmail.say makes it talk on stderr, sendmail.fail-after N makes runs
+ * after the Nth fail (having recorded what they got). */
 static const char fake_sendmail[] =
 	"#!/bin/sh\n"
 	"here=$(dirname \"$0\")\n"
@@ -35,6 +36,7 @@ static const char fake_sendmail[] =
 	"printf '%s\\n' \"$@\" > \"$here/sent/run-$n.args\"\n"
 	"[ -f \"$here/sendmail.say\" ] && cat \"$here/sendmail.say\" >&2\n"
 	"[ -f \"$here/sendmail.exit\" ] && exit \"$(cat \"$here/sendmail.exit\")\"\n"
+	"[ -f \"$here/sendmail.fail-after\" ] && [ \"$n\" -gt \"$(cat \"$here/sendmail.fail-after\")\" ] && exit 75\n"
 	"exit 0\n";
 
 int running_as_root(void)

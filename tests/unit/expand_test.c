@@ -130,6 +130,30 @@ Test(expand, list_identity_is_lower_case)
 	db_list_free(&l);
 }
 
+Test(expand, schema_refuses_list_addresses_listpipe_cannot_use)
+{
+	static const char *const bad[] = {
+		"no-at-sign", "two@at@signs.example", "team+x@l.example",
+		".hidden@l.example", "a/b@l.example", "a b@l.example",
+	};
+	sqlite3 *sql;
+
+	open_db(NULL);
+	cr_assert(sqlite3_open(t.db, &sql) == SQLITE_OK);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		char   *q = sqlite3_mprintf("INSERT INTO lists(address) "
+					    "VALUES(%Q)", bad[i]);
+
+		cr_expect_neq(sqlite3_exec(sql, q, NULL, NULL, NULL), SQLITE_OK,
+			      "%s was accepted", bad[i]);
+		sqlite3_free(q);
+	}
+	cr_expect_eq(sqlite3_exec(sql, "INSERT INTO lists(address) "
+				  "VALUES('team-2.x_y@l.example')", NULL, NULL,
+				  NULL), SQLITE_OK);
+	sqlite3_close(sql);
+}
+
 Test(expand, owners_are_separate)
 {
 	struct address_list al = {0};

@@ -56,6 +56,19 @@ Test(spool, envelope_from_line_is_before_the_start)
 	close(in);
 }
 
+Test(spool, obsolete_from_field_is_not_an_envelope_line)
+{
+	struct spool sp;
+	struct status st;
+	const char *msg = "From : carol@example.com\nSubject: x\n\nbody\n";
+	int	in = feed(msg, strlen(msg));
+
+	cr_assert_eq(spool_read(&sp, "/tmp", in, &st), 0);
+	cr_expect_eq(sp.start, 0);
+	spool_close(&sp);
+	close(in);
+}
+
 Test(spool, head_stops_after_the_empty_line_and_size_is_exact)
 {
 	struct spool sp;
