@@ -139,8 +139,7 @@ static const char list_columns[] =
 	"lower(l.local) || '-owner@' || l.domain, "
 	"coalesce(l.name, lower(l.local)), "
 	"l.description, l.subject_prefix, l.reply_to, l.help_url, "
-	"l.subscribe_url, l.unsubscribe_url, l.owner_url, l.archive_url, "
-	"l.enabled";
+	"l.subscribe_url, l.unsubscribe_url, l.owner_url, l.archive_url";
 
 static int read_list(sqlite3_stmt *stmt, int first, struct db_list *list)
 {
@@ -159,7 +158,6 @@ static int read_list(sqlite3_stmt *stmt, int first, struct db_list *list)
 	for (size_t i = 0; i < sizeof(optional) / sizeof(*optional); i++)
 		if (dup_column(stmt, col++, optional[i], 1) < 0)
 			return -1;
-	list->enabled = sqlite3_column_int(stmt, col);
 	if (list->reply_to == NULL && (list->reply_to = strdup("poster")) == NULL)
 		return -1;
 	return 0;

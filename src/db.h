@@ -39,7 +39,6 @@ struct db_list {
 	char   *unsubscribe_url;
 	char   *owner_url;
 	char   *archive_url;
-	int	enabled;
 };
 
 int	db_open(struct db **dbp, const char *path, int read_only,

@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.bounces = "team-bounces@lists.example.org",
 		.owner = "team-owner@lists.example.org",
 		.description = "T\xc3\xab" "am talk", .subject_prefix = "[team]",
-		.reply_to = "list", .enabled = 1,
+		.reply_to = "list",
 	};
 	char   *head, *out;
 	size_t	len;

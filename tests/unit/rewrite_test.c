@@ -21,7 +21,7 @@ static struct db_list team(void)
 		.domain = "lists.example.org", .name = "team",
 		.bounces = "team-bounces@lists.example.org",
 		.owner = "team-owner@lists.example.org",
-		.reply_to = "poster", .enabled = 1,
+		.reply_to = "poster",
 	};
 
 	return l;
