@@ -19,7 +19,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/de
 LIBS	= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-MODULES	= outcome log config address db spool headers rewrite inject maildir
+MODULES	= outcome log config address db spool headers field rewrite inject maildir
 OBJS	= $(MODULES:%=build/%.o)
 ASAN_OBJS = $(MODULES:%=build/asan/%.o)
 HDRS	= $(wildcard src/*.h)
@@ -132,7 +132,7 @@ e2e-test: listpipe
 # make fuzz FUZZ_SECONDS=600 for a longer run; make test runs a short one.
 FUZZ_SECONDS ?= 60
 CORPUS	?= $(CURDIR)/../shared/corpus
-FUZZ_SRC = src/headers.c src/rewrite.c src/log.c src/outcome.c src/address.c
+FUZZ_SRC = src/headers.c src/field.c src/rewrite.c src/log.c src/outcome.c src/address.c
 
 build/fuzz/headers_fuzz: tests/fuzz/headers_fuzz.c $(FUZZ_SRC) $(HDRS)
 	mkdir -p build/fuzz

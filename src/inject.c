@@ -5,6 +5,14 @@
  * our stdout (Postfix's status channel); what sendmail said ends up in the
  * status line when it fails.  The child dies with us (PR_SET_PDEATHSIG):
  * a sendmail that saw EOF after we crashed would queue a truncated copy.
+ *
+ * Exit 0 is not proof enough: a broken wrapper can exit 0 having read
+ * nothing.  So we keep our own copy of the pipe's read end while the
+ * child runs (never reading from it) and count what is left in the pipe
+ * once it has exited; anything left means it did not take the whole
+ * message, and we defer.  Holding the read end means a child that quits
+ * early no longer gives us EPIPE, so the feed is non-blocking and looks
+ * for the child's exit whenever the pipe stays full.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -61,13 +71,59 @@ static char **build_argv(const struct injection *in, char *const *rcpts,
 	return argv;
 }
 
-static int feed(const struct injection *in, int fd, const char *what,
-		struct status *st)
+static int feed(const struct injection *in, spool_put_fn put, void *arg,
+		const char *what, struct status *st)
 {
-	if (in->header && write_full(fd, in->header, in->header_len) < 0)
+	if (in->header && put(arg, in->header, in->header_len) < 0)
 		return status_temp(st, "4.3.0", "listpipe: %s: %s", what,
 				   strerror(errno));
-	return spool_copy(in->spool, in->from, fd, what, st);
+	return spool_copy_to(in->spool, in->from, put, arg, what, st);
+}
+
+static int put_fd(void *arg, const void *buf, size_t len)
+{
+	return write_full(*(int *)arg, buf, len);
+}
+
+/* The write end of the pipe to a sendmail child, and what became of it. */
+struct child_pipe {
+	int	fd;		/* non-blocking */
+	pid_t	pid;
+	int	reaped;
+	int	wstatus;
+	int	gone;		/* it exited before taking all we had */
+};
+
+/* How often a feed stuck on a full pipe looks whether the child is gone. */
+#define CHILD_POLL_MS 200
+
+/* put_child - all of buf into the pipe; -1 with EPIPE once the child has
+ * exited, since it will never read the rest */
+static int put_child(void *arg, const void *buf, size_t len)
+{
+	struct child_pipe *cp = arg;
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(cp->fd, p, len);
+		struct pollfd pfd = {cp->fd, POLLOUT, 0};
+
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -1;
+		if (poll(&pfd, 1, CHILD_POLL_MS) == 0
+		    && waitpid(cp->pid, &cp->wstatus, WNOHANG) == cp->pid) {
+			cp->reaped = 1;
+			cp->gone = 1;
+			errno = EPIPE;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int dry_run(const struct injection *in, char **argv,
@@ -88,7 +144,7 @@ static int dry_run(const struct injection *in, char **argv,
 	if (rc < 0)
 		return status_temp(st, "4.3.0", "listpipe: write: %s",
 				   strerror(errno));
-	return feed(in, in->dry_run_fd, "write", st);
+	return feed(in, put_fd, (void *)&in->dry_run_fd, "write", st);
 }
 
 /* said - the first line sendmail wrote, for the status line */
@@ -135,14 +191,13 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 {
 	int	pfd[2];
 	int	out_fd;
-	pid_t	pid;
-	int	wstatus;
+	struct child_pipe cp = {-1, -1, 0, 0, 0};
 	int	fed;
+	int	unread = 0;
 	char	text[300];
 	struct status feed_st;
 	sigset_t block, old;
 	pid_t	parent = getpid();
-	int	reaped;
 
 	if ((out_fd = memfd_create("sendmail-output", MFD_CLOEXEC)) < 0)
 		return status_temp(st, "4.3.0", "listpipe: memfd_create: %s",
@@ -159,54 +214,74 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	if ((pid = fork()) < 0) {
+	if (outcome_stopping() || (cp.pid = fork()) < 0) {
+		int	err = errno;
+
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(out_fd);
 		close(pfd[0]);
 		close(pfd[1]);
+		if (cp.pid == -1 && outcome_stopping())
+			return status_temp(st, "4.3.0", "listpipe: stopping: "
+					   "no new sendmail run");
 		return status_temp(st, "4.3.0", "listpipe: fork: %s",
-				   strerror(errno));
+				   strerror(err));
 	}
-	if (pid == 0)
+	if (cp.pid == 0)
 		child(in, argv, pfd[0], out_fd, parent);
-	outcome_watch_child(pid);
+	outcome_watch_child(cp.pid);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	close(pfd[0]);
-	fed = feed(in, pfd[1], "write to sendmail", &feed_st);
+	cp.fd = pfd[1];
+	if (fcntl(cp.fd, F_SETFL, O_NONBLOCK) < 0) {
+		fed = status_temp(&feed_st, "4.3.0", "listpipe: fcntl: %s",
+				  strerror(errno));
+	} else {
+		fed = feed(in, put_child, &cp, "write to sendmail", &feed_st);
+	}
 	/* A sendmail that sees EOF queues what it got: if we could not feed
 	 * it all, it must die before it sees the end of its input.  One that
 	 * already exited (it could not exec, say) keeps its own status. */
-	reaped = 0;
-	if (fed < 0) {
-		if (waitpid(pid, &wstatus, WNOHANG) == pid)
-			reaped = 1;
+	if (fed < 0 && !cp.reaped) {
+		if (waitpid(cp.pid, &cp.wstatus, WNOHANG) == cp.pid)
+			cp.reaped = 1;
 		else
-			kill(pid, SIGKILL);
+			kill(cp.pid, SIGKILL);
 	}
-	close(pfd[1]);
-	while (!reaped && waitpid(pid, &wstatus, 0) < 0) {
+	close(cp.fd);
+	while (!cp.reaped && waitpid(cp.pid, &cp.wstatus, 0) < 0) {
 		if (errno != EINTR) {
 			close(out_fd);
+			close(pfd[0]);
 			outcome_watch_child(0);
 			return status_temp(st, "4.3.0", "listpipe: waitpid: %s",
 					   strerror(errno));
 		}
 	}
 	outcome_watch_child(0);
+	/* What the child never read is still in the pipe. */
+	if (ioctl(pfd[0], FIONREAD, &unread) < 0)
+		unread = 0;
+	close(pfd[0]);
 	said(out_fd, text, sizeof(text));
 	close(out_fd);
-	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0)
+	if (WIFEXITED(cp.wstatus) && WEXITSTATUS(cp.wstatus) != 0)
 		return status_temp(st, "4.3.0", "listpipe: %s exit %d%s%s",
-		    in->sendmail, WEXITSTATUS(wstatus), *text ? ": " : "",
+		    in->sendmail, WEXITSTATUS(cp.wstatus), *text ? ": " : "",
 		    text);
+	if (cp.gone)
+		return status_temp(st, "4.3.0", "listpipe: %s exited 0 "
+		    "without reading the whole message", in->sendmail);
 	if (fed < 0) {
 		*st = feed_st;
 		return -1;
 	}
-	if (WIFSIGNALED(wstatus))
+	if (WIFSIGNALED(cp.wstatus))
 		return status_temp(st, "4.3.0", "listpipe: %s killed by "
-		    "signal %d%s%s", in->sendmail, WTERMSIG(wstatus),
+		    "signal %d%s%s", in->sendmail, WTERMSIG(cp.wstatus),
 		    *text ? ": " : "", text);
+	if (unread > 0)
+		return status_temp(st, "4.3.0", "listpipe: %s exited 0 with "
+		    "%d bytes of the message unread", in->sendmail, unread);
 	if (*text)
 		log_info("sendmail said: %s", text);
 	log_debug("sendmail run for %zu recipient(s) done", nrcpt);
@@ -216,6 +291,7 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 int inject(const struct injection *in, char *const *recipients,
 	   size_t nrecipients, struct status *st)
 {
+	outcome_progress(0, nrecipients);
 	for (size_t done = 0; done < nrecipients; done += INJECT_BATCH) {
 		size_t	n = nrecipients - done < INJECT_BATCH
 			    ? nrecipients - done : INJECT_BATCH;
@@ -224,6 +300,8 @@ int inject(const struct injection *in, char *const *recipients,
 						 : run(in, argv, n, st);
 
 		g_free(argv);
+		if (rc == 0)
+			outcome_progress(done + n, nrecipients);
 		if (rc < 0) {
 			if (done > 0) {
 				struct status failed = *st;

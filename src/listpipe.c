@@ -268,7 +268,8 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 		goto done_targets;
 	status_ok(result);
 	memset(&hd, 0, sizeof(hd));
-	for (i = 0; i < n && result->outcome != OUTCOME_TEMP; i++) {
+	for (i = 0; i < n && result->outcome != OUTCOME_TEMP
+		    && !outcome_stopping(); i++) {
 		struct target *t = &targets[i];
 		struct status st;
 		int	rc = 0;
@@ -348,6 +349,8 @@ int main(int argc, char **argv)
 	}
 	headers_init();
 	deliver(&cf, cf.dry_run ? status_fd : -1, &st);
+	/* The watchdog or a SIGTERM: say so, with what failed on the way. */
+	outcome_stopped(&st);
 	/* A dry run delivers nothing, and says so with EX_TEMPFAIL: should
 	 * -n ever be left in master.cf, Postfix keeps the mail. */
 	if (cf.dry_run && st.outcome == OUTCOME_OK)

@@ -40,7 +40,9 @@ static const struct {
 
 static int status_fd = 1;
 static volatile sig_atomic_t child_pid;
-static char timeout_line[80];
+static volatile sig_atomic_t stop_signal;	/* SIGALRM: the watchdog */
+static volatile sig_atomic_t queued, total;	/* recipients, for a stop */
+static unsigned timeout;
 
 static int lookup(enum outcome outcome)
 {
@@ -175,31 +177,93 @@ static void kill_child(void)
 		kill((pid_t)child_pid, SIGKILL);
 }
 
-static void on_timeout(int sig)
+/* append - async-signal-safe strcat into line[size] */
+static size_t append(char *line, size_t len, size_t size, const char *text)
 {
-	(void)sig;
+	while (*text && len + 1 < size)
+		line[len++] = *text++;
+	line[len] = 0;
+	return len;
+}
+
+/* append_number - async-signal-safe decimal */
+static size_t append_number(char *line, size_t len, size_t size,
+			    unsigned long n)
+{
+	char	digits[24];
+	size_t	i = sizeof(digits) - 1;
+
+	digits[i] = 0;
+	do {
+		digits[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 && i > 0);
+	return append(line, len, size, digits + i);
+}
+
+/* stop_reason - "timed out after N seconds" or "stopped by SIGTERM ..." */
+static size_t stop_reason(char *line, size_t len, size_t size, int sig)
+{
+	if (sig == SIGALRM) {
+		len = append(line, len, size, "timed out after ");
+		len = append_number(line, len, size, timeout);
+		return append(line, len, size, " seconds");
+	}
+	len = append(line, len, size, "stopped by signal ");
+	len = append_number(line, len, size, (unsigned long)sig);
+	return append(line, len, size, sig == SIGTERM
+		      ? " (SIGTERM: Postfix is stopping, or someone killed "
+			"the delivery)"
+		      : sig == SIGHUP ? " (SIGHUP)" : "");
+}
+
+/* hard_stop - write the status line and exit, from a signal handler */
+static void hard_stop(const char *what, int sig)
+{
+	char	line[256];
+	size_t	len = append(line, 0, sizeof(line), "4.3.0 listpipe: ");
+
 	kill_child();
-	write_all(status_fd, timeout_line, strlen(timeout_line));
+	if (what)
+		len = append(line, len, sizeof(line), what);
+	else
+		len = stop_reason(line, len, sizeof(line), sig);
+	if (sig != 0 && what) {
+		len = append(line, len, sizeof(line), " (signal ");
+		len = append_number(line, len, sizeof(line), (unsigned long)sig);
+		len = append(line, len, sizeof(line), ")");
+	}
+	if (queued > 0) {
+		len = append(line, len, sizeof(line), " (");
+		len = append_number(line, len, sizeof(line), (unsigned long)queued);
+		len = append(line, len, sizeof(line), " of ");
+		len = append_number(line, len, sizeof(line), (unsigned long)total);
+		len = append(line, len, sizeof(line),
+			     " recipients already queued)");
+	}
+	len = append(line, len, sizeof(line), "\n");
+	write_all(status_fd, line, len);
 	_exit(EX_TEMPFAIL);
+}
+
+/*
+ * on_stop - the watchdog, SIGTERM or SIGHUP.  The first one kills the
+ * sendmail child (before it can see EOF and queue a truncated copy) and
+ * lets the program unwind, so that it logs what it had done; a second
+ * one, or the grace alarm, ends it here.
+ */
+static void on_stop(int sig)
+{
+	if (stop_signal)
+		hard_stop(NULL, stop_signal);
+	stop_signal = sig;
+	kill_child();
+	alarm(STOP_GRACE_SECONDS);
 }
 
 static void on_fatal(int sig)
 {
-	char	line[] = "4.3.0 listpipe: internal error (signal NN)\n";
-	char   *p = strstr(line, "NN");
-	size_t	len = sizeof(line) - 1;
-
-	kill_child();
-	if (sig >= 10) {
-		p[0] = (char)('0' + sig / 10 % 10);
-		p[1] = (char)('0' + sig % 10);
-	} else {
-		p[0] = (char)('0' + sig);
-		memmove(p + 1, p + 2, 3);	/* ")\n" and the NUL */
-		len--;
-	}
-	write_all(status_fd, line, len);
-	_exit(EX_TEMPFAIL);
+	hard_stop("internal error", sig);
 }
 
 static void handle(int sig, void (*fn)(int), int flags)
@@ -227,21 +291,17 @@ void outcome_init(int fd, unsigned timeout_seconds)
 	stack_t ss;
 
 	status_fd = fd;
-	if (snprintf(timeout_line, sizeof(timeout_line),
-		     "4.3.0 listpipe: timed out after %u seconds\n",
-		     timeout_seconds) >= (int)sizeof(timeout_line))
-		memcpy(timeout_line, "4.3.0 listpipe: timed out\n",
-		       sizeof("4.3.0 listpipe: timed out\n"));
+	timeout = timeout_seconds;
 
 	/* A dead sendmail must show up as EPIPE, not kill us silently. */
 	handle(SIGPIPE, SIG_IGN, 0);
 	/* Past a file size limit, write(2) must fail with EFBIG (a 4.3.1
 	 * deferral) instead of the signal killing us. */
 	handle(SIGXFSZ, SIG_IGN, 0);
-	handle(SIGALRM, on_timeout, 0);
+	handle(SIGALRM, on_stop, 0);
 	/* Postfix stops the process group with SIGTERM on shutdown. */
-	handle(SIGTERM, on_fatal, 0);
-	handle(SIGHUP, on_fatal, 0);
+	handle(SIGTERM, on_stop, 0);
+	handle(SIGHUP, on_stop, 0);
 #ifndef UNDER_SANITIZER
 	/* Under a sanitizer the crash report matters more than the defer. */
 	ss.ss_sp = altstack;
@@ -264,6 +324,38 @@ void outcome_init(int fd, unsigned timeout_seconds)
 void outcome_watch_child(int pid)
 {
 	child_pid = pid;
+}
+
+void outcome_progress(unsigned long n, unsigned long of)
+{
+	queued = (sig_atomic_t)n;
+	total = (sig_atomic_t)of;
+}
+
+int outcome_stopping(void)
+{
+	return stop_signal != 0;
+}
+
+int outcome_stopped(struct status *st)
+{
+	char	why[128];
+	char	detail[STATUS_REASON_MAX];
+	int	sig = stop_signal;
+
+	if (sig == 0)
+		return 0;
+	stop_reason(why, 0, sizeof(why), sig);
+	/* Keep what failed on the way (a killed sendmail, how many were
+	 * already queued); drop our own "listpipe: " prefix from it. */
+	detail[0] = 0;
+	if (st->outcome != OUTCOME_OK && st->reason[0])
+		snprintf(detail, sizeof(detail), "%s",
+			 strncmp(st->reason, "listpipe: ", 10) == 0
+			 ? st->reason + 10 : st->reason);
+	status_temp(st, "4.3.0", "listpipe: %s%s%s", why,
+		    detail[0] ? "; " : "", detail);
+	return 1;
 }
 
 void outcome_exit(const struct status *st)

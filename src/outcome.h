@@ -65,14 +65,38 @@ size_t	outcome_format(const struct status *st, char *buf, size_t size);
 
 /*
  * outcome_init - remember where the status line goes (a private copy of
- * the original stdout) and install the last-resort handlers: a fatal
- * signal or the watchdog writes a 4.3.0 line and exits 75 so that a bug
- * or a hang defers mail instead of bouncing it.
+ * the original stdout) and install the last-resort handlers: a crash
+ * writes a 4.3.0 line and exits 75 at once, and the watchdog or a
+ * SIGTERM stops the program (see outcome_stopping), so that a bug or a
+ * hang defers mail instead of bouncing it.
  */
 void	outcome_init(int status_fd, unsigned timeout_seconds);
 
 /* outcome_watch_child - the sendmail child to kill if the watchdog fires */
 void	outcome_watch_child(int pid);
+
+/*
+ * outcome_progress - recipients queued so far out of total, for the
+ * status line when a stop cannot wait for the program to unwind
+ */
+void	outcome_progress(unsigned long queued, unsigned long total);
+
+/*
+ * outcome_stopping - the watchdog fired or a SIGTERM/SIGHUP came: the
+ * sendmail child was killed, and no new one may start.  The program has
+ * STOP_GRACE_SECONDS to unwind, log and exit; after that (or at a second
+ * signal) the handler writes the status line and exits by itself.
+ */
+int	outcome_stopping(void);
+
+#define STOP_GRACE_SECONDS 5
+
+/*
+ * outcome_stopped - when stopping, turn st into the deferral that says
+ * why ("timed out after N seconds", "stopped by SIGTERM"), keeping what
+ * failed on the way as detail; returns 1 then, else 0 and st unchanged
+ */
+int	outcome_stopped(struct status *st);
 
 /* outcome_exit - write the status line and exit with the mapped code */
 void	outcome_exit(const struct status *st) __attribute__((noreturn));

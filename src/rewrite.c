@@ -3,12 +3,16 @@
  *
  * Values from the database pass through rewrite_header_value() before
  * they go near a header, so no row can inject a header line.  New fields
- * are folded by GMime and use the message's own newline convention.
+ * are encoded and folded by field.c, never by GMime (whose encoder can
+ * fold a poster's subject into a line that ends the header block), are
+ * checked before they are written, and use the message's own newline.
  */
 #include <string.h>
 
 #include <gmime/gmime.h>
 
+#include "field.h"
+#include "log.h"
 #include "rewrite.h"
 
 enum edit_mode {
@@ -54,7 +58,6 @@ static int contains_tag(const char *subject, const char *tag)
 
 char *rewrite_subject(const char *raw_value, const char *tag)
 {
-	GMimeFormatOptions *fo = g_mime_format_options_get_default();
 	char   *decoded;
 	char   *cleantag;
 	char   *text;
@@ -84,11 +87,9 @@ char *rewrite_subject(const char *raw_value, const char *tag)
 	}
 	text = g_strdup_printf("%s %s", cleantag,
 			       *decoded ? decoded : "(no subject)");
-	/* Decoded text may carry stray controls from broken encodings. */
-	for (char *p = text; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	encoded = g_mime_utils_header_encode_text(fo, text, "utf-8");
+	/* Decoded text is the poster's: it may hold controls, invalid
+	 * UTF-8 or a literal "=?...?=", all of which the encoder handles. */
+	encoded = field_encode_text(text);
 	g_free(text);
 	g_free(decoded);
 	g_free(cleantag);
@@ -130,27 +131,15 @@ static char *url_or_mailto(const char *url, const char *addr,
 /* list_id - "description" <name.domain>, the phrase RFC 2047 encoded */
 static char *list_id(const struct db_list *list)
 {
-	GMimeFormatOptions *fo = g_mime_format_options_get_default();
 	char   *name = rewrite_header_value(list->name);
 	char   *domain = rewrite_header_value(list->domain);
 	char   *v;
 
 	if (list->description && *list->description) {
-		char   *d = rewrite_header_value(list->description);
-		char   *phrase = g_mime_utils_header_encode_phrase(fo,
-				     g_strstrip(d), "utf-8");
+		char   *phrase = field_encode_phrase(list->description);
 
-		/* encode_phrase leaves a plain atom unquoted; RFC 2919
-		 * examples quote it, and quoting is never wrong. */
-		if (phrase[0] != '"' && strstr(phrase, "=?") == NULL) {
-			char   *q = g_strdup_printf("\"%s\"", phrase);
-
-			g_free(phrase);
-			phrase = q;
-		}
 		v = g_strdup_printf("%s <%s.%s>", phrase, name, domain);
 		g_free(phrase);
-		g_free(d);
 	} else {
 		v = g_strdup_printf("<%s.%s>", name, domain);
 	}
@@ -207,27 +196,23 @@ static int plan_edits(const struct headers *hd, const struct db_list *list,
 	return n;
 }
 
-/* append_field - "Name: value" folded by GMime, in the message's newlines */
-static void append_field(GString *out, const char *name, const char *value,
-			 const char *newline)
+/*
+ * append_field - write one field.  A value that cannot be written safely
+ * (a database URL longer than a line may be, say) costs that field and a
+ * warning, never the header block; but without X-Loop a copy could loop,
+ * so that one is an error.
+ */
+static int append_field(GString *out, const char *name, const char *value,
+			const char *newline, struct status *st)
 {
-	GMimeFormatOptions *fo = g_mime_format_options_get_default();
-	char   *line = g_strdup_printf("%s: %s", name, value);
-	char   *folded;
-
-	/* Unstructured folding only breaks at blanks and never inside an
-	 * encoded word; it suits every field we write. */
-	folded = g_mime_utils_unstructured_header_fold(NULL, fo, line);
-	for (const char *p = folded; *p; p++) {
-		if (*p == '\n')
-			g_string_append(out, newline);
-		else
-			g_string_append_c(out, *p);
-	}
-	if (out->len == 0 || out->str[out->len - 1] != '\n')
-		g_string_append(out, newline);
-	g_free(folded);
-	g_free(line);
+	if (field_append(out, name, value, newline) == 0)
+		return 0;
+	if (g_ascii_strcasecmp(name, "X-Loop") == 0)
+		return status_temp(st, "4.3.0", "listpipe: internal error: "
+				   "cannot write X-Loop: %.80s", value);
+	log_warn("not adding %s: the value cannot be written as a header "
+		 "field: %.60s", name, value);
+	return 0;
 }
 
 int rewrite_list_copy(const struct headers *hd, const struct db_list *list,
@@ -236,8 +221,8 @@ int rewrite_list_copy(const struct headers *hd, const struct db_list *list,
 	struct edit edits[MAX_EDITS];
 	int	nedits = plan_edits(hd, list, edits);
 	GString *block = g_string_sized_new(hd->block_len + 1024);
+	int	rc = 0;
 
-	(void)st;
 	for (int i = 0; i < hd->nfields; i++) {
 		const struct header_field *f = &hd->fields[i];
 		struct edit *hit = NULL;
@@ -259,16 +244,23 @@ int rewrite_list_copy(const struct headers *hd, const struct db_list *list,
 			if (block->str[block->len - 1] != '\n')
 				g_string_append(block, hd->newline);
 		} else if (hit->mode == EDIT_SET && !hit->done) {
-			append_field(block, hit->name, hit->value, hd->newline);
+			if (append_field(block, hit->name, hit->value,
+					 hd->newline, st) < 0)
+				rc = -1;
 			hit->done = 1;
 		}
 	}
 	for (int e = 0; e < nedits; e++) {
 		if ((edits[e].mode == EDIT_SET || edits[e].mode == EDIT_ADD)
-		    && !edits[e].done)
-			append_field(block, edits[e].name, edits[e].value,
-				     hd->newline);
+		    && !edits[e].done
+		    && append_field(block, edits[e].name, edits[e].value,
+				    hd->newline, st) < 0)
+			rc = -1;
 		g_free(edits[e].value);
+	}
+	if (rc < 0) {
+		g_string_free(block, TRUE);
+		return -1;
 	}
 	*out_len = block->len;
 	*out = g_string_free(block, FALSE);

@@ -154,8 +154,19 @@ fail:
 	return -1;
 }
 
+static int put_fd(void *arg, const void *buf, size_t len)
+{
+	return write_full(*(int *)arg, buf, len);
+}
+
 int spool_copy(const struct spool *sp, off_t from, int out_fd,
 	       const char *what, struct status *st)
+{
+	return spool_copy_to(sp, from, put_fd, &out_fd, what, st);
+}
+
+int spool_copy_to(const struct spool *sp, off_t from, spool_put_fn put,
+		  void *arg, const char *what, struct status *st)
 {
 	char	buf[CHUNK];
 	off_t	off = from;
@@ -171,7 +182,7 @@ int spool_copy(const struct spool *sp, off_t from, int out_fd,
 			return status_temp(st, "4.3.0",
 			    "listpipe: read spooled message: %s",
 			    n < 0 ? strerror(errno) : "unexpected end");
-		if (write_full(out_fd, buf, (size_t)n) < 0)
+		if (put(arg, buf, (size_t)n) < 0)
 			return status_temp(st, errno_dsn(errno),
 			    "listpipe: %s: %s", what, strerror(errno));
 		off += n;

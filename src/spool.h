@@ -36,6 +36,13 @@ int	spool_read(struct spool *sp, const char *dir, int in_fd,
 int	spool_copy(const struct spool *sp, off_t from, int out_fd,
 		   const char *what, struct status *st);
 
+/* spool_put_fn - a writer for spool_copy_to: all of buf, or -1 and errno */
+typedef int (*spool_put_fn)(void *arg, const void *buf, size_t len);
+
+/* spool_copy_to - the same through a writer (inject's pipe to sendmail) */
+int	spool_copy_to(const struct spool *sp, off_t from, spool_put_fn put,
+		      void *arg, const char *what, struct status *st);
+
 /* write_full - write(2) all of buf; 0 or -1 with errno */
 int	write_full(int fd, const void *buf, size_t len);
 

@@ -327,7 +327,11 @@ Test(outcome, slow_sendmail_meets_the_watchdog, .timeout = 60)
 	write_file(path, "30\n", 3, 0644);
 	run_listpipe(&r, POST, strlen(POST), NULL, argv);
 	cr_expect_eq(r.exit_code, 75);
-	cr_expect_str_eq(r.output, "4.3.0 listpipe: timed out after 1 seconds\n");
+	/* The line says why first, then what was cut short. */
+	cr_expect(strncmp(r.output, "4.3.0 listpipe: timed out after 1 seconds",
+			  41) == 0, "%s", r.output);
+	cr_expect_eq(strchr(r.output, '\n') - r.output + 1, (long)r.output_len,
+		     "one line: %s", r.output);
 	/* The sendmail child died with us: it never recorded a message. */
 	sleep(1);
 	cr_expect_eq(sent_count(&t), 0);
@@ -349,8 +353,9 @@ Test(outcome, sigterm_from_postfix_defers, .timeout = 60)
 	write_file(path, "30\n", 3, 0644);
 	run_listpipe(&r, POST, strlen(POST), &opts, argv);
 	cr_expect_eq(r.exit_code, 75);
-	cr_expect(strstr(r.output, "4.3.0 listpipe: internal error (signal 15)")
-		  == r.output, "%s", r.output);
+	/* Not an "internal error": Postfix asked us to stop. */
+	cr_expect(strstr(r.output, "4.3.0 listpipe: stopped by signal 15 "
+			 "(SIGTERM") == r.output, "%s", r.output);
 	run_free(&r);
 }
 

@@ -119,3 +119,82 @@ Test(rewrite, long_values_are_folded)
 		cr_expect(strchr(p, '\n') - p <= 78, "long line: %.90s", p);
 	g_free(out);
 }
+
+/* block_is_intact - the copy is one header block whose fields include
+ * every one listpipe adds, none of them pushed into the body */
+static void block_is_intact(const char *out)
+{
+	struct headers hd;
+	struct status st;
+	size_t	len = strlen(out);
+
+	for (const char *p = out; *p; p = strchr(p, '\n') + 1)
+		cr_assert(*p == ' ' || *p == '\t' || (strchr(p, ':')
+			  && strchr(p, ':') < strchr(p, '\n')),
+			  "line in column 0 that is no field: %.60s", p);
+	cr_assert_eq(headers_parse(&hd, out, len, (off_t)len, &st), 0, "%s",
+		     st.reason);
+	cr_expect_eq(hd.body, (off_t)len, "the block ends early");
+	cr_expect(headers_find(&hd, "From", 0) >= 0);
+	cr_expect(headers_find(&hd, "MIME-Version", 0) >= 0);
+	cr_expect(headers_find(&hd, "List-Id", 0) >= 0);
+	cr_expect(headers_find(&hd, "X-Loop", 0) >= 0);
+	headers_free(&hd);
+}
+
+Test(rewrite, crafted_subject_cannot_break_the_header_block)
+{
+	struct db_list l = team();
+	GString *e = g_string_new(NULL);
+	char   *msg, *out;
+
+	for (int i = 0; i < 45; i++)
+		g_string_append(e, "\xc3\xa9");
+	l.subject_prefix = "[team]";
+	/* The reproducer from the review: raw 8-bit after a literal word. */
+	msg = g_strdup_printf("Subject: =?x?B? %s end\nFrom: a@b.c\n"
+			      "MIME-Version: 1.0\n\n", e->str);
+	out = copy_of(msg, &l);
+	block_is_intact(out);
+	g_free(out);
+	g_free(msg);
+	/* The same text arriving 7-bit, inside an encoded word. */
+	{
+		char   *text = g_strdup_printf("=?x?Q? %s end", e->str);
+		char   *b64 = g_base64_encode((guchar *)text, strlen(text));
+
+		msg = g_strdup_printf("Subject: =?utf-8?b?%s?=\nFrom: a@b.c\n"
+				      "MIME-Version: 1.0\n\n", b64);
+		out = copy_of(msg, &l);
+		block_is_intact(out);
+		g_free(out);
+		g_free(msg);
+		g_free(b64);
+		g_free(text);
+	}
+	g_string_free(e, TRUE);
+}
+
+Test(rewrite, crafted_description_cannot_break_the_header_block)
+{
+	struct db_list l = team();
+	GString *d = g_string_new("=?x?B? ");
+
+	for (int i = 0; i < 60; i++)
+		g_string_append(d, "\xc3\xa9");
+	l.description = d->str;
+	block_is_intact(copy_of("From: a@b.c\nMIME-Version: 1.0\n\n", &l));
+	g_string_free(d, TRUE);
+}
+
+Test(rewrite, an_unwritable_url_costs_its_field_not_the_block)
+{
+	struct db_list l = team();
+	char   *out;
+
+	l.archive_url = g_strnfill(1200, 'u');
+	out = copy_of("From: a@b.c\nMIME-Version: 1.0\n\n", &l);
+	block_is_intact(out);
+	cr_expect_null(strstr(out, "List-Archive"), "%s", out);
+	g_free(out);
+}
