@@ -19,7 +19,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/de
 LIBS	= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-MODULES	= outcome log config address db spool headers field rewrite inject maildir
+MODULES	= outcome log config address db spool spooldir headers field rewrite inject maildir
 OBJS	= $(MODULES:%=build/%.o)
 ASAN_OBJS = $(MODULES:%=build/asan/%.o)
 HDRS	= $(wildcard src/*.h)

@@ -17,8 +17,12 @@ CREATE TABLE lists (
 	-- The posting address; -bounces and -owner addresses derive from it.
 	-- One '@'; no '+' before it (that is the extension delimiter), no
 	-- leading '.', nothing that cannot be a directory name.
+	-- At most 56 characters before the '@' and 246 in all, so that
+	-- -bounces@ and -request@ addresses stay within RFC 5321's 64 and 254.
 	address		TEXT PRIMARY KEY COLLATE NOCASE
 			CHECK (address GLOB '?*@?*'
+			       AND length(address) <= 246
+			       AND instr(address, '@') <= 57
 			       AND address NOT GLOB '*@*@*'
 			       AND address NOT GLOB '*+*@*'
 			       AND address NOT GLOB '.*'
@@ -26,13 +30,14 @@ CREATE TABLE lists (
 			       AND address NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ']*')),
 	-- List-Id label: <name.domain>; NULL uses the local part.
 	name		TEXT DEFAULT NULL
-			CHECK (name IS NULL OR (name <> '' AND name NOT GLOB '*[^A-Za-z0-9._-]*')),
+			CHECK (name IS NULL OR (name <> '' AND length(name) <= 64
+			       AND name NOT GLOB '*[^A-Za-z0-9._-]*')),
 	-- Shown in List-Id: "description" <team.lists.example.org>.
 	description	TEXT DEFAULT NULL
-			CHECK (description IS NULL OR description NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ']*')),
+			CHECK (description IS NULL OR length(description) <= 200 AND description NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ']*')),
 	-- Subject tag such as '[team]'; NULL leaves subjects alone.
 	subject_prefix	TEXT DEFAULT NULL
-			CHECK (subject_prefix IS NULL OR (subject_prefix <> ''
+			CHECK (subject_prefix IS NULL OR (subject_prefix <> '' AND length(subject_prefix) <= 64
 			       AND subject_prefix NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ']*'))),
 	-- Where replies go: 'poster' keeps the message's own Reply-To,
 	-- 'list' sets it to the list, or an address sets it to that address.
@@ -44,11 +49,12 @@ CREATE TABLE lists (
 	-- bounce and owner mail is still taken.
 	enabled		INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
 	-- RFC 2369 URLs; NULL gives the mailto: defaults (see listpipe(5)).
-	help_url	TEXT DEFAULT NULL CHECK (help_url IS NULL OR help_url NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ' <>]*')),
-	subscribe_url	TEXT DEFAULT NULL CHECK (subscribe_url IS NULL OR subscribe_url NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ' <>]*')),
-	unsubscribe_url	TEXT DEFAULT NULL CHECK (unsubscribe_url IS NULL OR unsubscribe_url NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ' <>]*')),
-	owner_url	TEXT DEFAULT NULL CHECK (owner_url IS NULL OR owner_url NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ' <>]*')),
-	archive_url	TEXT DEFAULT NULL CHECK (archive_url IS NULL OR archive_url NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ' <>]*')),
+	-- At most 900 characters, so that a List-* line stays within 998.
+	help_url	TEXT DEFAULT NULL CHECK (help_url IS NULL OR length(help_url) <= 900 AND help_url NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ' <>]*')),
+	subscribe_url	TEXT DEFAULT NULL CHECK (subscribe_url IS NULL OR length(subscribe_url) <= 900 AND subscribe_url NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ' <>]*')),
+	unsubscribe_url	TEXT DEFAULT NULL CHECK (unsubscribe_url IS NULL OR length(unsubscribe_url) <= 900 AND unsubscribe_url NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ' <>]*')),
+	owner_url	TEXT DEFAULT NULL CHECK (owner_url IS NULL OR length(owner_url) <= 900 AND owner_url NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ' <>]*')),
+	archive_url	TEXT DEFAULT NULL CHECK (archive_url IS NULL OR length(archive_url) <= 900 AND archive_url NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ' <>]*')),
 	created		TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
 	-- Derived, for lookups; never set these.
 	local		TEXT GENERATED ALWAYS AS (substr(address, 1, instr(address, '@') - 1)) VIRTUAL,
@@ -61,8 +67,12 @@ CREATE INDEX lists_domain ON lists(domain);
 CREATE TABLE members (
 	list		TEXT NOT NULL COLLATE NOCASE,
 	-- A person, or another list's address (its members are expanded in).
+	-- RFC 5321 lengths: 64 before the '@', 254 in all.
 	address		TEXT NOT NULL COLLATE NOCASE
 			CHECK (address GLOB '?*@?*'
+			       AND length(address) <= 254
+			       AND instr(address, '@') <= 65
+			       AND address NOT GLOB '*@*@*'
 			       AND address NOT GLOB '*[ <>"(),;:]*'
 			       AND address NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ']*')),
 	-- enabled: gets mail; nomail: chose not to; disabled: stopped by the

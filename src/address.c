@@ -76,6 +76,32 @@ int address_strip_extension(const char *address, char *out, size_t size)
 	return 1;
 }
 
+int address_check_member(const char *address, const char **why)
+{
+	const char *at = strchr(address, '@');
+	size_t	len = strlen(address);
+
+	if (len > ADDRESS_PATH_MAX) {
+		*why = "address too long";
+		return -1;
+	}
+	if (at == NULL || at == address || at[1] == 0
+	    || strchr(at + 1, '@') != NULL) {
+		*why = "not user@domain";
+		return -1;
+	}
+	if ((size_t)(at - address) > ADDRESS_LOCAL_MAX) {
+		*why = "local part too long";
+		return -1;
+	}
+	for (const unsigned char *p = (const unsigned char *)address; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f) {
+			*why = "blank or control character";
+			return -1;
+		}
+	return 0;
+}
+
 int address_is_header_safe(const char *text)
 {
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++)

@@ -36,6 +36,18 @@ const char *address_domain(const char *address);
  */
 int	address_strip_extension(const char *address, char *out, size_t size);
 
+/* RFC 5321 4.5.3.1: 64 octets of local part, 254 for a whole address
+ * as it can appear in a path. */
+#define ADDRESS_LOCAL_MAX 64
+#define ADDRESS_PATH_MAX 254
+
+/*
+ * address_check_member - can this database row go on a sendmail command
+ * line as one recipient: one '@' with something on both sides, no blank
+ * or control character, within the RFC 5321 lengths.  0, or -1 and *why.
+ */
+int	address_check_member(const char *address, const char **why);
+
 /* address_is_header_safe - no CR, LF or other control characters */
 int	address_is_header_safe(const char *text);
 

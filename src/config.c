@@ -14,7 +14,7 @@
 
 static const char usage[] =
 	"usage: listpipe [-d database] [-s sendmail] [-m spooldir] "
-	"[-q queue_id] [-l logfile] [-t timeout] [-n] [-v] "
+	"[-q queue_id] [-l logfile] [-t timeout] [-n] [-p] [-v] "
 	"-f sender -- recipient...\n"
 	"       listpipe -h | -V\n";
 
@@ -53,7 +53,7 @@ int config_parse(struct config *cf, int argc, char **argv, struct status *st)
 	 * recipient that starts with '-' cannot become an option. */
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt(argc, argv, "+d:s:m:q:l:t:f:nvhV")) != -1) {
+	while ((ch = getopt(argc, argv, "+d:s:m:q:l:t:f:npvhV")) != -1) {
 		switch (ch) {
 		case 'd':
 			cf->database = optarg;
@@ -83,6 +83,9 @@ int config_parse(struct config *cf, int argc, char **argv, struct status *st)
 			break;
 		case 'n':
 			cf->dry_run = 1;
+			break;
+		case 'p':
+			cf->pass_on = 1;
 			break;
 		case 'v':
 			cf->verbose++;

@@ -2,7 +2,7 @@
  * config.h - the command line, the program's only configuration.
  *
  *   listpipe [-d database] [-s sendmail] [-m spooldir] [-q queue_id]
- *            [-l logfile] [-t timeout] [-n] [-v] -f sender -- recipient...
+ *            [-l logfile] [-t timeout] [-n] [-p] [-v] -f sender -- recipient...
  *   listpipe -h | -V
  */
 #ifndef LISTPIPE_CONFIG_H
@@ -30,6 +30,7 @@ struct config {
 	const char *sender;		/* "" is the null sender */
 	unsigned timeout;		/* seconds before the watchdog defers */
 	int	dry_run;
+	int	pass_on;		/* -p: pass on what is no list address */
 	int	verbose;
 	char  **recipients;
 	int	nrecipients;

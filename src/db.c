@@ -251,10 +251,22 @@ static int collect(struct db *db, const char *sql, const char *arg,
 	sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *a = (const char *)sqlite3_column_text(stmt, 0);
+		const char *why = "empty";
 
-		if (a == NULL || !address_is_header_safe(a)) {
-			log_warn("list %s: skipped a member address with "
-				 "control characters", arg);
+		/* One unusable row must not hold the whole list hostage
+		 * (one 200 KB address made every sendmail run fail with
+		 * E2BIG): skip it, say so, deliver to the rest. */
+		if (a == NULL || address_check_member(a, &why) < 0) {
+			char	shown[81];
+			size_t	k = 0;
+
+			for (; a && a[k] && k < sizeof(shown) - 1; k++)
+				shown[k] = (unsigned char)a[k] < 0x20
+					   || a[k] == 0x7f ? '?' : a[k];
+			shown[k] = 0;
+			log_warn("list %s: skipped member <%s%s> (%zu bytes): "
+				 "%s", arg, shown, a && a[k] ? "..." : "",
+				 a ? strlen(a) : 0, why);
 			continue;
 		}
 		if (address_list_add(out, a) < 0) {

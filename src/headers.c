@@ -250,6 +250,42 @@ int headers_has_loop(const struct headers *hd, const char *list_address)
 	return 0;
 }
 
+int headers_raw_has(const char *head, size_t len, const char *name,
+		    const char *value)
+{
+	size_t	nlen = strlen(name);
+	size_t	vlen = strlen(value);
+	size_t	pos = 0;
+
+	while (pos < len) {
+		const char *line = head + pos;
+		const char *eol = memchr(line, '\n', len - pos);
+		size_t	llen = eol ? (size_t)(eol - line) + 1 : len - pos;
+
+		if (line[0] == '\n' || line[0] == '\r'
+		    || (line[0] != ' ' && line[0] != '\t'
+			&& !is_field_start(line, llen)))
+			break;			/* the end of the block */
+		if (llen > nlen && g_ascii_strncasecmp(line, name, nlen) == 0
+		    && line[nlen] == ':') {
+			const char *v = line + nlen + 1;
+			const char *e = line + llen;
+
+			while (v < e && (*v == ' ' || *v == '\t' || *v == '<'))
+				v++;
+			while (e > v && (e[-1] == '\n' || e[-1] == '\r'
+					 || e[-1] == ' ' || e[-1] == '\t'
+					 || e[-1] == '>'))
+				e--;
+			if ((size_t)(e - v) == vlen
+			    && g_ascii_strncasecmp(v, value, vlen) == 0)
+				return 1;
+		}
+		pos += llen;
+	}
+	return 0;
+}
+
 void headers_free(struct headers *hd)
 {
 	if (hd->parsed)

@@ -52,6 +52,18 @@ char   *headers_value(const struct headers *hd, int index);
 /* headers_has_loop - an X-Loop field names this list already */
 int	headers_has_loop(const struct headers *hd, const char *list_address);
 
+/* The trace field on mail listpipe passed on (see listpipe.c forward). */
+#define PASSED_ON_FIELD "X-Listpipe-Passed-On"
+
+/*
+ * headers_raw_has - does the header block at the start of head carry a
+ * field name whose value (blanks and <> aside, any case) is value?  A
+ * plain scan without GMime, for mail that is passed on and must not be
+ * refused for a header block GMime would not like.
+ */
+int	headers_raw_has(const char *head, size_t len, const char *name,
+			const char *value);
+
 void	headers_free(struct headers *hd);
 
 /* headers_init - once per process, before any other call here */

@@ -29,10 +29,12 @@
 #include "headers.h"
 #include "inject.h"
 #include "log.h"
+#include "field.h"
 #include "maildir.h"
 #include "outcome.h"
 #include "rewrite.h"
 #include "spool.h"
+#include "spooldir.h"
 
 enum target_kind {
 	TARGET_LIST,		/* post to a list */
@@ -75,8 +77,8 @@ static int setup_stdio(int filter_mode)
 }
 
 /* plan - decide what a recipient is; database reads only */
-static int plan(struct db *db, const char *recipient, struct target *t,
-		struct status *st)
+static int plan(const struct config *cf, struct db *db, const char *recipient,
+		struct target *t, struct status *st)
 {
 	enum db_kind kind;
 	const char *why;
@@ -147,6 +149,17 @@ static int plan(struct db *db, const char *recipient, struct target *t,
 			   "<%s>: no such list", t->address);
 		return 0;
 	}
+	/* Postfix routes whole domains to us (transport_maps), so an
+	 * address in a domain without lists is one the database does not
+	 * know yet or any more (it is being rebuilt, the last list went
+	 * while mail waited): passed on, it would come straight back here
+	 * and loop.  Only a content_filter set-up, which says so with -p,
+	 * passes such mail on. */
+	if (!cf->pass_on)
+		return status_temp(st, "4.3.5", "listpipe: <%s>: no list in "
+		    "domain %s in %s: add the list, or take the domain out "
+		    "of listpipe's transport (-p passes such mail on)",
+		    t->address, address_domain(t->address), cf->database);
 	t->kind = TARGET_PASS;
 	return address_list_add(&t->rcpts, t->address) < 0
 	       ? status_temp(st, "4.3.0", "listpipe: out of memory") : 0;
@@ -163,8 +176,7 @@ static int post(const struct config *cf, struct target *t,
 	int	rc;
 
 	if (*parsed == 0)
-		*parsed = headers_parse(hd, sp->head + sp->start,
-					sp->head_len - (size_t)sp->start,
+		*parsed = headers_parse(hd, sp->head, sp->head_len,
 					sp->size - sp->start, st) < 0 ? -1 : 1;
 	if (*parsed < 0)
 		return -1;
@@ -193,7 +205,13 @@ static int post(const struct config *cf, struct target *t,
 	return rc;
 }
 
-/* forward - the message unchanged to owners or to a foreign recipient */
+/*
+ * forward - the message unchanged to owners or to a foreign recipient.
+ * Mail passed on gets one trace field on top, as Postfix's Delivered-To
+ * but of our own (a final delivery agent acts on Delivered-To): should
+ * Postfix route it back to us for the same recipient, it is deferred
+ * instead of going round until the hop limit bounces it.
+ */
 static int forward(const struct config *cf, struct target *t,
 		   const struct spool *sp, int out_fd, struct status *st)
 {
@@ -201,12 +219,34 @@ static int forward(const struct config *cf, struct target *t,
 		.sendmail = cf->sendmail, .sender = cf->sender,
 		.spool = sp, .from = sp->start, .dry_run_fd = out_fd,
 	};
+	GString *trace = NULL;
+	int	rc;
 
 	/* Failures to reach an owner come back to us, not to a stranger
 	 * who wrote to list-owner@. */
 	if (t->kind == TARGET_OWNER)
 		in.sender = t->list.bounces;
-	if (inject(&in, t->rcpts.v, t->rcpts.n, st) < 0)
+	if (t->kind == TARGET_PASS) {
+		if (headers_raw_has(sp->head, sp->head_len, PASSED_ON_FIELD,
+				    t->address))
+			return status_temp(st, "4.3.5", "listpipe: <%s>: mail "
+			    "listpipe passed on came back to it: Postfix "
+			    "routes this address to listpipe again (check "
+			    "transport_maps and content_filter)", t->address);
+		trace = g_string_new(NULL);
+		if (field_append(trace, PASSED_ON_FIELD, t->address,
+				 sp->newline) < 0) {
+			g_string_free(trace, TRUE);
+			return status_temp(st, "4.3.0", "listpipe: internal "
+			    "error: cannot write %s", PASSED_ON_FIELD);
+		}
+		in.header = trace->str;
+		in.header_len = trace->len;
+	}
+	rc = inject(&in, t->rcpts.v, t->rcpts.n, st);
+	if (trace)
+		g_string_free(trace, TRUE);
+	if (rc < 0)
 		return -1;
 	log_info("to=<%s>, from=<%s>, %s, status=sent", t->address,
 		 cf->sender, t->kind == TARGET_OWNER ? "owners" : "passed on");
@@ -214,20 +254,16 @@ static int forward(const struct config *cf, struct target *t,
 }
 
 static int store_bounce(const struct config *cf, struct target *t,
-			const struct spool *sp, int out_fd, struct status *st)
+			const struct spool *sp, int spool_fd, int out_fd,
+			struct status *st)
 {
-	char	dir[4096];
-
 	/* The list address comes from the database, whose CHECK keeps '/'
-	 * out; refuse one anyway rather than write outside the spool. */
-	if (strchr(t->list.address, '/') || t->list.address[0] == '.')
-		return status_temp(st, "4.3.5", "listpipe: list address %s "
-				   "is not usable as a directory name",
-				   t->list.address);
-	if (snprintf(dir, sizeof(dir), "%s/bounces/%s", cf->spooldir,
-		     t->list.address) >= (int)sizeof(dir))
-		return status_temp(st, "4.3.5", "listpipe: Maildir path too long");
-	if (maildir_store(dir, t->address, sp, out_fd, st) < 0)
+	 * out; spooldir refuses one anyway rather than write outside the
+	 * spool. */
+	const char *const below[] = {"bounces", t->list.address, NULL};
+	struct maildir_place place = {spool_fd, cf->spooldir, below};
+
+	if (maildir_store(&place, t->address, sp, out_fd, st) < 0)
 		return -1;
 	log_info("to=<%s>, from=<%s>, list=<%s>, status=stored (bounce)",
 		 t->address, cf->sender, t->list.address);
@@ -247,6 +283,7 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 	struct spool sp;
 	struct headers hd;
 	int	parsed = 0;
+	int	spool_fd = -1;
 	int	i;
 	int	n = cf->nrecipients;
 
@@ -256,12 +293,18 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 	if (db_open(&db, cf->database, cf->dry_run, result) < 0)
 		goto done_targets;
 	for (i = 0; i < n; i++)
-		if (plan(db, cf->recipients[i], &targets[i], result) < 0)
+		if (plan(cf, db, cf->recipients[i], &targets[i], result) < 0)
 			break;
 	db_close(db);
 	if (i < n)
 		goto done_targets;
 
+	/* A dry run may look without a usable spool directory; it says so. */
+	if (spooldir_open(cf->spooldir, &spool_fd, result) < 0) {
+		if (!cf->dry_run)
+			goto done_targets;
+		log_warn("%s", result->reason);
+	}
 	if (spool_read(&sp, cf->spooldir, 0, result) < 0
 	    && !(cf->dry_run
 		 && spool_read(&sp, g_get_tmp_dir(), 0, result) == 0))
@@ -284,7 +327,7 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 			rc = forward(cf, t, &sp, out_fd, &st);
 			break;
 		case TARGET_BOUNCES:
-			rc = store_bounce(cf, t, &sp, out_fd, &st);
+			rc = store_bounce(cf, t, &sp, spool_fd, out_fd, &st);
 			break;
 		case TARGET_REFUSED:
 			st = t->verdict;
@@ -305,6 +348,8 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 	spool_close(&sp);
 
 done_targets:
+	if (spool_fd >= 0)
+		close(spool_fd);
 	for (i = 0; i < n; i++) {
 		db_list_free(&targets[i].list);
 		address_list_free(&targets[i].rcpts);

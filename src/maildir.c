@@ -3,7 +3,10 @@
  *
  * Names follow the Maildir convention: seconds.MmicrosecondsPpidQn.host,
  * unique per host as long as the pid is; Q counts deliveries within one
- * process.  Every failure is OUTCOME_TEMP, a full disk 4.3.1.
+ * process.  Every path is opened relative to a directory descriptor with
+ * O_NOFOLLOW, so a symlink planted anywhere below the spool directory is
+ * refused instead of followed.  Every failure is OUTCOME_TEMP, a full
+ * disk 4.3.1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,61 +16,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "field.h"
 #include "log.h"
 #include "maildir.h"
-
-static int fsync_dir(const char *path);
-
-/* make_dir - mkdir, and when it is new, flush its parent so the new
- * entry survives a crash along with the file stored below it */
-static int make_dir(char *path, struct status *st)
-{
-	char   *slash;
-	int	rc;
-
-	if (mkdir(path, 0700) < 0) {
-		if (errno == EEXIST)
-			return 0;
-		return status_temp(st, errno_dsn(errno), "listpipe: mkdir %s: %s",
-				   path, strerror(errno));
-	}
-	if ((slash = strrchr(path, '/')) == NULL || slash == path)
-		return 0;
-	*slash = 0;
-	rc = fsync_dir(path);
-	*slash = '/';
-	if (rc < 0)
-		return status_temp(st, "4.3.0", "listpipe: fsync directory of "
-				   "%s: %s", path, strerror(errno));
-	return 0;
-}
-
-/* make_dirs - mkdir -p for path, then tmp/, new/ and cur/ below it */
-static int make_dirs(const char *path, struct status *st)
-{
-	static const char *const subs[] = {"", "/tmp", "/new", "/cur"};
-	char	buf[4096];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return status_temp(st, "4.3.5", "listpipe: Maildir path too long");
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (make_dir(buf, st) < 0)
-			return -1;
-		*p = '/';
-	}
-	for (size_t i = 0; i < sizeof(subs) / sizeof(*subs); i++) {
-		if (snprintf(buf, sizeof(buf), "%s%s", path, subs[i])
-		    >= (int)sizeof(buf))
-			return status_temp(st, "4.3.5",
-			    "listpipe: Maildir path too long");
-		if (make_dir(buf, st) < 0)
-			return -1;
-	}
-	return 0;
-}
+#include "spooldir.h"
 
 static int unique_name(char *buf, size_t size)
 {
@@ -88,35 +40,93 @@ static int unique_name(char *buf, size_t size)
 			++counter, host) >= (int)size ? -1 : 0;
 }
 
-static int fsync_dir(const char *path)
+/* place_path - spool/below/... for messages; -1 when it does not fit */
+static int place_path(const struct maildir_place *place, char *buf,
+		      size_t size)
 {
-	int	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int	rc;
+	size_t	len;
 
-	if (fd < 0)
+	if (snprintf(buf, size, "%s", place->spool_path) >= (int)size)
 		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
+	for (const char *const *c = place->below; *c; c++) {
+		len = strlen(buf);
+		if (snprintf(buf + len, size - len, "/%s", *c)
+		    >= (int)(size - len))
+			return -1;
+	}
+	return 0;
 }
 
-int maildir_store(const char *dir, const char *delivered_to,
+/* open_maildir - walk down from the spool directory, creating what is
+ * missing; *dir is the Maildir, *tmp and *new its subdirectories */
+static int open_maildir(const struct maildir_place *place, const char *path,
+			int *dir, int *tmp, int *new, struct status *st)
+{
+	static const char *const subs[] = {"tmp", "new", "cur"};
+	int	fds[3] = {-1, -1, -1};
+	int	cur = place->spool_fd;
+	int	next;
+
+	char	shown[4096];
+	size_t	len;
+
+	/* Messages name the component that failed, not the whole path. */
+	if (snprintf(shown, sizeof(shown), "%s", place->spool_path)
+	    >= (int)sizeof(shown))
+		return status_temp(st, "4.3.5", "listpipe: Maildir path too long");
+	for (const char *const *c = place->below; *c; c++) {
+		len = strlen(shown);
+		if (snprintf(shown + len, sizeof(shown) - len, "/%s", *c)
+		    >= (int)(sizeof(shown) - len)) {
+			status_temp(st, "4.3.5", "listpipe: Maildir path too long");
+			goto fail;
+		}
+		if (spooldir_subdir(cur, *c, 1, shown, &next, st) < 0)
+			goto fail;
+		if (cur != place->spool_fd)
+			close(cur);
+		cur = next;
+	}
+	for (int i = 0; i < 3; i++)
+		if (spooldir_subdir(cur, subs[i], 1, path, &fds[i], st) < 0)
+			goto fail;
+	close(fds[2]);
+	*dir = cur;
+	*tmp = fds[0];
+	*new = fds[1];
+	return 0;
+
+fail:
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (cur != place->spool_fd)
+		close(cur);
+	return -1;
+}
+
+int maildir_store(const struct maildir_place *place, const char *delivered_to,
 		  const struct spool *sp, int dry_run_fd, struct status *st)
 {
+	char	path[4096];
 	char	name[512];
-	char	tmp[4096];
-	char	new[4096];
 	char	field[1024];
-	int	fd;
+	int	dir = -1, tmp = -1, new = -1;
+	int	fd = -1;
 	int	n;
 
-	n = snprintf(field, sizeof(field), "Delivered-To: %s\n", delivered_to);
-	if (n < 0 || n >= (int)sizeof(field))
-		return status_temp(st, "4.3.0", "listpipe: recipient too long");
+	if (place_path(place, path, sizeof(path)) < 0)
+		return status_temp(st, "4.3.5", "listpipe: Maildir path too long");
+	n = snprintf(field, sizeof(field), "Delivered-To: %s%s", delivered_to,
+		     sp->newline ? sp->newline : "\n");
+	if (n < 0 || n >= (int)sizeof(field)
+	    || !field_check(field, (size_t)n, sp->newline ? sp->newline : "\n"))
+		return status_temp(st, "4.3.0", "listpipe: recipient unusable "
+				   "in a Delivered-To field");
 	if (dry_run_fd >= 0) {
 		char	line[4200];
 		int	len = snprintf(line, sizeof(line),
-				       "# would store in Maildir %s\n", dir);
+				       "# would store in Maildir %s\n", path);
 
 		if (len < 0 || len >= (int)sizeof(line)
 		    || write_full(dry_run_fd, line, (size_t)len) < 0
@@ -125,56 +135,69 @@ int maildir_store(const char *dir, const char *delivered_to,
 					   strerror(errno));
 		return spool_copy(sp, sp->start, dry_run_fd, "write", st);
 	}
-	if (make_dirs(dir, st) < 0)
+	if (open_maildir(place, path, &dir, &tmp, &new, st) < 0)
 		return -1;
-	if (unique_name(name, sizeof(name)) < 0
-	    || snprintf(tmp, sizeof(tmp), "%s/tmp/%s", dir, name)
-	       >= (int)sizeof(tmp)
-	    || snprintf(new, sizeof(new), "%s/new/%s", dir, name)
-	       >= (int)sizeof(new))
-		return status_temp(st, "4.3.5", "listpipe: Maildir path too long");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return status_temp(st, errno_dsn(errno), "listpipe: create %s: %s",
-				   tmp, strerror(errno));
-	if (write_full(fd, field, (size_t)n) < 0) {
-		status_temp(st, errno_dsn(errno), "listpipe: write %s: %s", tmp,
-			    strerror(errno));
+	if (unique_name(name, sizeof(name)) < 0) {
+		status_temp(st, "4.3.5", "listpipe: Maildir file name too long");
 		goto fail;
 	}
+	fd = openat(tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+		    | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		status_temp(st, errno_dsn(errno), "listpipe: create %s/tmp/%s: "
+			    "%s", path, name, strerror(errno));
+		goto fail;
+	}
+	if (write_full(fd, field, (size_t)n) < 0) {
+		status_temp(st, errno_dsn(errno), "listpipe: write %s/tmp/%s: "
+			    "%s", path, name, strerror(errno));
+		goto fail_unlink;
+	}
 	if (spool_copy(sp, sp->start, fd, "write Maildir file", st) < 0)
-		goto fail;
+		goto fail_unlink;
 	if (fsync(fd) < 0) {
-		status_temp(st, errno_dsn(errno), "listpipe: fsync %s: %s", tmp,
-			    strerror(errno));
-		goto fail;
+		status_temp(st, errno_dsn(errno), "listpipe: fsync %s/tmp/%s: "
+			    "%s", path, name, strerror(errno));
+		goto fail_unlink;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		status_temp(st, errno_dsn(errno), "listpipe: close %s: %s", tmp,
-			    strerror(errno));
-		goto fail;
+		status_temp(st, errno_dsn(errno), "listpipe: close %s/tmp/%s: "
+			    "%s", path, name, strerror(errno));
+		goto fail_unlink;
 	}
 	fd = -1;
-	if (rename(tmp, new) < 0) {
-		status_temp(st, "4.3.0", "listpipe: rename %s: %s", tmp,
+	if (renameat(tmp, name, new, name) < 0) {
+		status_temp(st, "4.3.0", "listpipe: rename %s/tmp/%s: %s", path,
+			    name, strerror(errno));
+		goto fail_unlink;
+	}
+	if (fsync(new) < 0) {
+		/* The file is in new/ but maybe not on disk yet: let Postfix
+		 * keep its copy; a duplicate bounce beats a lost one. */
+		status_temp(st, "4.3.0", "listpipe: fsync %s/new: %s", path,
 			    strerror(errno));
 		goto fail;
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s/new", dir) < (int)sizeof(tmp)
-	    && fsync_dir(tmp) < 0) {
-		/* The file is in new/ but maybe not on disk yet: let Postfix
-		 * keep its copy; a duplicate bounce beats a lost one. */
-		status_temp(st, "4.3.0", "listpipe: fsync %s: %s", tmp,
-			    strerror(errno));
-		return -1;
-	}
-	log_info("stored in %s", new);
+	log_info("stored in %s/new/%s", path, name);
+	close(dir);
+	close(tmp);
+	close(new);
 	return 0;
 
+fail_unlink:
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	unlinkat(tmp, name, 0);
 fail:
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
+	if (dir >= 0)
+		close(dir);
+	if (tmp >= 0)
+		close(tmp);
+	if (new >= 0)
+		close(new);
 	return -1;
 }

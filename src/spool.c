@@ -91,6 +91,72 @@ static int is_envelope_line(const char *buf, size_t len)
 	return i < len && buf[i] != ':';
 }
 
+/* pread_full - up to len bytes at off; the count, or -1 */
+static ssize_t pread_full(int fd, char *buf, size_t len, off_t off)
+{
+	size_t	got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, buf + got, len - got, off + (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * skip_envelope_line - the message starts after the mbox "From " line;
+ * find its end in the file, however long the line, and load the head
+ * again from there.  A line that ran past the head buffer once cut the
+ * message down to what followed the buffer.
+ */
+static int skip_envelope_line(struct spool *sp, char *chunk, struct status *st)
+{
+	const char *eol = memchr(sp->head, '\n', sp->head_len);
+	off_t	off = (off_t)sp->head_len;
+	ssize_t n;
+
+	if (eol) {
+		sp->start = eol - sp->head + 1;
+	} else {
+		sp->start = sp->size;		/* nothing but the line */
+		while (off < sp->size) {
+			if ((n = pread_full(sp->fd, chunk, CHUNK, off)) <= 0)
+				goto fail;
+			if ((eol = memchr(chunk, '\n', (size_t)n)) != NULL) {
+				sp->start = off + (eol - chunk) + 1;
+				break;
+			}
+			off += n;
+		}
+	}
+	n = pread_full(sp->fd, sp->head, sp->size - sp->start < SPOOL_HEAD_MAX
+		       ? (size_t)(sp->size - sp->start) : SPOOL_HEAD_MAX,
+		       sp->start);
+	if (n < 0)
+		goto fail;
+	sp->head_len = (size_t)n;
+	sp->head[sp->head_len] = 0;
+	return 0;
+
+fail:
+	return status_temp(st, "4.3.0", "listpipe: read spooled message: %s",
+			   n < 0 ? strerror(errno) : "unexpected end");
+}
+
+static const char *first_line_newline(const char *head, size_t len)
+{
+	const char *eol = memchr(head, '\n', len);
+
+	return eol && eol > head && eol[-1] == '\r' ? "\r\n" : "\n";
+}
+
 int spool_read(struct spool *sp, const char *dir, int in_fd,
 	       struct status *st)
 {
@@ -140,11 +206,10 @@ int spool_read(struct spool *sp, const char *dir, int in_fd,
 		}
 	}
 	sp->head[sp->head_len] = 0;
-	if (is_envelope_line(sp->head, sp->head_len)) {
-		const char *eol = memchr(sp->head, '\n', sp->head_len);
-
-		sp->start = eol ? eol - sp->head + 1 : (off_t)sp->head_len;
-	}
+	if (is_envelope_line(sp->head, sp->head_len)
+	    && skip_envelope_line(sp, chunk, st) < 0)
+		goto fail;
+	sp->newline = first_line_newline(sp->head, sp->head_len);
 	free(chunk);
 	return 0;
 

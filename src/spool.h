@@ -24,8 +24,13 @@ struct spool {
 	/* Where the message starts: after a leading mbox "From " envelope
 	 * line (pipe(8) flag F writes one), which is not part of it. */
 	off_t	start;
-	char   *head;		/* the first head_len bytes, NUL-terminated */
-	size_t	head_len;	/* up to the first empty line or the limit */
+	/* The first head_len bytes of the message (from start), enough for
+	 * the header block unless it is over SPOOL_HEAD_MAX; NUL-terminated. */
+	char   *head;
+	size_t	head_len;
+	/* "\r\n" when the message's first line ends so, else "\n": fields
+	 * we add follow the message's own convention. */
+	const char *newline;
 };
 
 /* spool_read - copy all of in_fd into a new unlinked file in dir */

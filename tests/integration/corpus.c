@@ -139,7 +139,7 @@ static void as_bounce(const char *sub, int min_files)
 	for (int i = 0; i < n; i++) {
 		size_t	in_len, out_len;
 		char   *in = read_file(files[i], &in_len);
-		const char *prefix = "Delivered-To: team-bounces@lists.example.org\n";
+		char	prefix[100];
 		struct run r;
 		DIR    *d;
 		struct dirent *e;
@@ -167,6 +167,10 @@ static void as_bounce(const char *sub, int min_files)
 			memmove(in, in + skip, in_len - skip);
 			in_len -= skip;
 		}
+		/* Delivered-To ends as the message's first line does. */
+		snprintf(prefix, sizeof(prefix), "Delivered-To: team-bounces@"
+			 "lists.example.org%s", strchr(in, '\n') > in
+			 && strchr(in, '\n')[-1] == '\r' ? "\r\n" : "\n");
 		cr_expect(out_len == strlen(prefix) + in_len
 			  && memcmp(out, prefix, strlen(prefix)) == 0
 			  && memcmp(out + strlen(prefix), in, in_len) == 0,

@@ -51,7 +51,8 @@ Test(spool, envelope_from_line_is_before_the_start)
 
 	cr_assert_eq(spool_read(&sp, "/tmp", in, &st), 0);
 	cr_expect_eq(sp.start, 44);
-	cr_expect(strncmp(sp.head + sp.start, "Subject: x\n", 11) == 0);
+	/* the head starts with the message, not the envelope line */
+	cr_expect(strncmp(sp.head, "Subject: x\n", 11) == 0);
 	spool_close(&sp);
 	close(in);
 }
