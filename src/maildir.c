@@ -59,8 +59,8 @@ static int place_path(const struct maildir_place *place, char *buf,
 
 /* open_maildir - walk down from the spool directory, creating what is
  * missing; *dir is the Maildir, *tmp and *new its subdirectories */
-static int open_maildir(const struct maildir_place *place, const char *path,
-			int *dir, int *tmp, int *new, struct status *st)
+static int open_maildir(const struct maildir_place *place, int *dir,
+			int *tmp, int *new, struct status *st)
 {
 	static const char *const subs[] = {"tmp", "new", "cur"};
 	int	fds[3] = {-1, -1, -1};
@@ -87,9 +87,16 @@ static int open_maildir(const struct maildir_place *place, const char *path,
 			close(cur);
 		cur = next;
 	}
-	for (int i = 0; i < 3; i++)
-		if (spooldir_subdir(cur, subs[i], 1, path, &fds[i], st) < 0)
+	len = strlen(shown);
+	for (int i = 0; i < 3; i++) {
+		if (snprintf(shown + len, sizeof(shown) - len, "/%s", subs[i])
+		    >= (int)(sizeof(shown) - len)) {
+			status_temp(st, "4.3.5", "listpipe: Maildir path too long");
 			goto fail;
+		}
+		if (spooldir_subdir(cur, subs[i], 1, shown, &fds[i], st) < 0)
+			goto fail;
+	}
 	close(fds[2]);
 	*dir = cur;
 	*tmp = fds[0];
@@ -135,7 +142,7 @@ int maildir_store(const struct maildir_place *place, const char *delivered_to,
 					   strerror(errno));
 		return spool_copy(sp, sp->start, dry_run_fd, "write", st);
 	}
-	if (open_maildir(place, path, &dir, &tmp, &new, st) < 0)
+	if (open_maildir(place, &dir, &tmp, &new, st) < 0)
 		return -1;
 	if (unique_name(name, sizeof(name)) < 0) {
 		status_temp(st, "4.3.5", "listpipe: Maildir file name too long");

@@ -2,32 +2,11 @@
  * delivery.c - what members, owners and the bounce Maildir receive.
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "common.h"
-
-/* only_file_in - the single file in dir (a Maildir's new/), read whole */
-static char *only_file_in(const char *dir, size_t *len)
-{
-	DIR    *d = opendir(dir);
-	struct dirent *e;
-	char	path[1024] = "";
-	int	n = 0;
-
-	cr_assert(d != NULL, "opendir %s", dir);
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		n++;
-	}
-	closedir(d);
-	cr_assert_eq(n, 1, "%d files in %s", n, dir);
-	return read_file(path, len);
-}
 
 Test(delivery, list_copy_carries_list_headers_and_the_exact_body)
 {

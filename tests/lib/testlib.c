@@ -1,6 +1,7 @@
 /*
  * testlib.c - see testlib.h.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -95,6 +96,25 @@ char *read_file(const char *path, size_t *len)
 	if (len)
 		*len = (size_t)size;
 	return buf;
+}
+
+char *only_file_in(const char *dir, size_t *len)
+{
+	DIR    *d = opendir(dir);
+	struct dirent *e;
+	char	path[1024] = "";
+	int	n = 0;
+
+	cr_assert(d != NULL, "opendir %s", dir);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		n++;
+	}
+	closedir(d);
+	cr_assert_eq(n, 1, "%d files in %s", n, dir);
+	return read_file(path, len);
 }
 
 void tdir_make(struct tdir *t)

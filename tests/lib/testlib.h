@@ -64,6 +64,10 @@ char   *sent_message(const struct tdir *t, int n, size_t *len);
 /* read_file - a whole file, NUL-terminated; NULL if it cannot be read */
 char   *read_file(const char *path, size_t *len);
 
+/* only_file_in - the single file in dir (a Maildir's new/), read whole;
+ * fails the test unless there is exactly one */
+char   *only_file_in(const char *dir, size_t *len);
+
 /* write_file - create path with content */
 void	write_file(const char *path, const char *content, size_t len, int mode);
 
