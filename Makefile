@@ -140,15 +140,22 @@ build/fuzz/headers_fuzz: tests/fuzz/headers_fuzz.c $(FUZZ_SRC) $(HDRS)
 		-fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS)) -Isrc \
 		-o $@ tests/fuzz/headers_fuzz.c $(FUZZ_SRC) $(LIBS)
 
+# tests/fuzz/corpus holds inputs that once found a bug (replayed first, so
+# a regression fails at once); tests/fuzz/seeds and headers.dict steer it
+# to encoded words, where such bugs live.
 fuzz: build/fuzz/headers_fuzz
 	@echo "== fuzzing header parsing and rewriting for $(FUZZ_SECONDS) s"
 	@rm -rf build/fuzz/seeds && mkdir -p build/fuzz/seeds build/fuzz/found
 	@for f in $(CORPUS)/messages/*/*.eml $(CORPUS)/bounces/*.eml; do \
 		[ -f "$$f" ] && cp "$$f" "build/fuzz/seeds/$$(echo $$f | tr / _)"; \
 	done; true
+	@./build/fuzz/headers_fuzz tests/fuzz/corpus/* > build/fuzz/replay.log 2>&1 \
+		|| { cat build/fuzz/replay.log; echo "fuzz: a past finding is back"; exit 1; }
+	@echo "replayed $$(ls tests/fuzz/corpus | wc -l) past findings: all pass"
 	./build/fuzz/headers_fuzz -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
 		-max_len=65536 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
-		build/fuzz/found build/fuzz/seeds 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|.*ERROR)' ; \
+		-dict=tests/fuzz/headers.dict \
+		build/fuzz/found tests/fuzz/seeds build/fuzz/seeds 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|.*ERROR)' ; \
 		exit $${PIPESTATUS[0]}
 
 lint:
