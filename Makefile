@@ -113,9 +113,14 @@ integration-test: listpipe build/integration-tests
 
 asan-test: build/asan/listpipe build/asan/unit-tests build/integration-tests
 	@echo "== unit, integration and corpus tests under ASan/UBSan"
+	@# Criterion does not count a LeakSanitizer report as a failure: we do.
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-		./build/asan/unit-tests
+		./build/asan/unit-tests 2>&1 | tee build/asan/unit-tests.log; \
+		rc=$${PIPESTATUS[0]}; \
+		if grep -q 'LeakSanitizer: detected memory leaks' build/asan/unit-tests.log; then \
+			echo "asan-test: memory leaks in the unit tests"; exit 1; fi; \
+		exit $$rc
 	LISTPIPE_BIN=$(CURDIR)/build/asan/listpipe \
 	ASAN_OPTIONS=detect_leaks=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \

@@ -161,19 +161,23 @@ Test(field, check_table)
 Test(field, check_refuses_nul_and_overlong_lines)
 {
 	char	nul[] = "Subject: a\0b\n";
-	char   *line = g_strdup_printf("Subject: %s\n", g_strnfill(990, 'x'));
-	char   *ok = g_strdup_printf("Subject: %s\n", g_strnfill(980, 'x'));
+	char   *x990 = g_strnfill(990, 'x');
+	char   *line = g_strdup_printf("Subject: %s\n", x990);
+	char   *ok = g_strdup_printf("Subject: %s\n", x990 + 10);
 
 	cr_expect_eq(field_check(nul, sizeof(nul) - 1, "\n"), 0);
 	cr_expect_eq(field_check(line, strlen(line), "\n"), 0);
 	cr_expect_eq(field_check(ok, strlen(ok), "\n"), 1);
+	g_free(ok);
+	g_free(line);
+	g_free(x990);
 }
 
 Test(field, append_refuses_what_it_cannot_write_and_leaves_out_alone)
 {
 	GString *out = g_string_new("From: a@b\n");
-	char   *url = g_strdup_printf("<https://example.org/%s>",
-				      g_strnfill(1000, 'u'));
+	char   *u1000 = g_strnfill(1000, 'u');
+	char   *url = g_strdup_printf("<https://example.org/%s>", u1000);
 
 	cr_expect_eq(field_append(out, "List-Archive", url, "\n"), -1);
 	cr_expect_eq(field_append(out, "X-Loop", "a\nBcc: b", "\n"), -1);
@@ -182,4 +186,5 @@ Test(field, append_refuses_what_it_cannot_write_and_leaves_out_alone)
 	cr_expect_str_eq(out->str, "From: a@b\nX-Loop: team@x\r\n");
 	g_string_free(out, TRUE);
 	g_free(url);
+	g_free(u1000);
 }

@@ -179,22 +179,27 @@ Test(rewrite, crafted_description_cannot_break_the_header_block)
 {
 	struct db_list l = team();
 	GString *d = g_string_new("=?x?B? ");
+	char   *out;
 
 	for (int i = 0; i < 60; i++)
 		g_string_append(d, "\xc3\xa9");
 	l.description = d->str;
-	block_is_intact(copy_of("From: a@b.c\nMIME-Version: 1.0\n\n", &l));
+	out = copy_of("From: a@b.c\nMIME-Version: 1.0\n\n", &l);
+	block_is_intact(out);
+	g_free(out);
 	g_string_free(d, TRUE);
 }
 
 Test(rewrite, an_unwritable_url_costs_its_field_not_the_block)
 {
 	struct db_list l = team();
+	char   *url = g_strnfill(1200, 'u');
 	char   *out;
 
-	l.archive_url = g_strnfill(1200, 'u');
+	l.archive_url = url;
 	out = copy_of("From: a@b.c\nMIME-Version: 1.0\n\n", &l);
 	block_is_intact(out);
 	cr_expect_null(strstr(out, "List-Archive"), "%s", out);
 	g_free(out);
+	g_free(url);
 }
