@@ -85,8 +85,11 @@ SH
 
 	sed -e "s|/var/lib/listpipe/lists.db|$PF/lib/lists.db|" \
 		"$TOP/postfix/listpipe-recipients.cf" > "$PF/etc/listpipe-recipients.cf"
+	# Two list domains, as an operator with a second one would have them;
+	# spare.test holds no list until a scenario makes one.
 	sed -e "s|lists\.example\.org|lists.test|" "$TOP/postfix/listpipe-transport" \
 		> "$PF/etc/listpipe-transport"
+	printf 'spare.test\tlistpipe:\n' >> "$PF/etc/listpipe-transport"
 	: > "$PF/etc/vmailbox"
 	# Mail from this sender waits in the hold queue (postsuper -H releases
 	# it); only the SMTP envelope is matched, so list copies are not held.
@@ -132,7 +135,7 @@ virtual_gid_maps = static:$PF_MEMBER_GID
 
 # ---- postfix/main.cf, as an operator adds it ----
 CF
-	sed -e "s|/etc/postfix/|$PF/etc/|g" -e "s|lists\.example\.org|lists.test|" \
+	sed -e "s|/etc/postfix/|$PF/etc/|g" -e "s|lists\.example\.org|lists.test, spare.test|" \
 		"$TOP/postfix/main.cf" >> "$PF/etc/main.cf"
 
 	cat > "$PF/etc/master.cf" <<CF
