@@ -108,3 +108,39 @@ Test(address, list_grows_and_frees)
 	cr_expect_eq(al.n, 0);
 	cr_expect_null(al.v);
 }
+
+/* long255_fill - 255 letters, to cut addresses of any length from */
+static const char *long255_fill(void)
+{
+	static char s[256];
+
+	memset(s, 'd', 255);
+	return s;
+}
+
+Test(address, member_rows_sendmail_can_take)
+{
+	char	local65[80], long255[300], ok254[300];
+	static const char *const bad[] = {
+		"", "nobody", "@example.net", "alice@", "a@b@example.net",
+		"al ice@example.net", "alice@exa\tmple.net", "alice\r\n@x.net",
+		"alice@x\x7f.net",
+	};
+	const char *why;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		cr_expect_eq(address_check_member(bad[i], &why), -1, "took %s",
+			     bad[i]);
+	/* RFC 5321 lengths: 64 before the '@', 254 in all */
+	snprintf(local65, sizeof(local65), "%.65s@x.net", long255_fill());
+	cr_expect_eq(address_check_member(local65, &why), -1);
+	cr_expect_str_eq(why, "local part too long");
+	snprintf(long255, sizeof(long255), "a@%.253s", long255_fill());
+	cr_expect_eq(address_check_member(long255, &why), -1);
+	cr_expect_str_eq(why, "address too long");
+	snprintf(ok254, sizeof(ok254), "%.64s@%.189s", long255_fill(),
+		 long255_fill());
+	cr_expect_eq(strlen(ok254), 254);
+	cr_expect_eq(address_check_member(ok254, &why), 0);
+	cr_expect_eq(address_check_member("-dash+ext@example.net", &why), 0);
+}
