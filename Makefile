@@ -1,11 +1,17 @@
-# listpipe - Postfix pipe(8) filter for mailing lists.
+# listpipe - Postfix pipe(8) filter for mailing lists, and listctl.
 #
-#   make            build ./listpipe
-#   make deps       install the Debian packages it needs (as root)
-#   make test       unit, integration and corpus tests, plain and under
-#                   AddressSanitizer/UBSan, then the Postfix end-to-end suite
+#   make            build ./listpipe and ./listctl
+#   make deps       install the Debian packages they need (as root)
+#   make check      unit, integration and corpus tests, plain and under
+#                   AddressSanitizer/UBSan: fast, no root, no installs
+#   make test       everything: check, man page lint, fuzzing and the
+#                   Postfix end-to-end suite, installing what is missing
 #   make demo       see it work on the embedded defaults
 #   make install    PREFIX=/usr/local
+#
+# Layout (README): src/common and src/mail and src/db make one library,
+# build/liblistpipe.a, that both programs, the tests and the fuzzer link;
+# src/listpipe and src/listctl are the two programs.
 
 CC	?= cc
 SHELL	= /bin/bash
@@ -15,53 +21,89 @@ CSTD	= -std=c11 -D_GNU_SOURCE
 WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS	?= -O2 -g
-ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc -MMD -MP \
+	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS	= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-MODULES	= outcome log config address db spool spooldir headers field rewrite inject maildir
-OBJS	= $(MODULES:%=build/%.o)
-ASAN_OBJS = $(MODULES:%=build/asan/%.o)
-HDRS	= $(wildcard src/*.h)
+LIB_SRC	= $(wildcard src/common/*.c src/mail/*.c src/db/*.c)
+LP_SRC	= $(wildcard src/listpipe/*.c)
+CTL_SRC	= $(wildcard src/listctl/*.c)
+
+# Objects under build/obj/ (build/asan/obj/ sanitised), named after
+# their sources; programs and test binaries directly under build/.
+LIB_OBJS = $(LIB_SRC:src/%.c=build/obj/%.o)
+LP_OBJS	= $(LP_SRC:src/%.c=build/obj/%.o)
+CTL_OBJS = $(CTL_SRC:src/%.c=build/obj/%.o)
+# The filter without its main(), for the unit tests of outcome and config.
+LP_PARTS = $(filter-out build/obj/listpipe/main.o,$(LP_OBJS))
 
 UNIT_SRC = $(wildcard tests/unit/*.c)
 INTEG_SRC = $(wildcard tests/integration/*.c)
 TESTLIB	= tests/lib/testlib.c
 
-DEB_PACKAGES = build-essential pkg-config libgmime-3.0-dev libsqlite3-dev \
-	       sqlite3 libcriterion-dev clang libclang-rt-14-dev mandoc
+# What building needs, and what the test suites need besides.
+BUILD_PACKAGES = build-essential pkg-config libgmime-3.0-dev libsqlite3-dev
+DEB_PACKAGES = $(BUILD_PACKAGES) sqlite3 libcriterion-dev clang \
+	       libclang-rt-14-dev mandoc acl
 
 # For the end-to-end suite and the demo: a private Postfix instance.
 E2E_PACKAGES = postfix postfix-sqlite swaks acl
 
-.PHONY: all deps e2e-deps test unit-test integration-test asan-test e2e-test \
-	demo install clean lint fuzz
+.PHONY: all deps e2e-deps check test unit-test integration-test asan-test \
+	e2e-test demo install clean lint fuzz
 
-all: listpipe
+all: listpipe listctl
 
-listpipe: build/listpipe.o $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+# build/deps.ok - say which Debian packages are missing before the first
+# compiler error would ("glib.h: No such file or directory").
+build/deps.ok:
+	@mkdir -p build
+	@missing=$$(for p in $(BUILD_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ] && ! pkg-config --exists $(PKGS) 2>/dev/null; then \
+		echo "listpipe: missing Debian packages:" $$missing; \
+		echo "listpipe: run 'make deps' as root (or: apt-get install" $$missing")"; \
+		exit 1; \
+	fi; touch $@
 
-build/%.o: src/%.c $(HDRS) | build
+build/obj/%.o: src/%.c | build/deps.ok
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/asan/%.o: src/%.c $(HDRS) | build/asan
+build/asan/obj/%.o: src/%.c | build/deps.ok
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
-build build/asan:
-	mkdir -p $@
+build/liblistpipe.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
 
-build/asan/listpipe: build/asan/listpipe.o $(ASAN_OBJS)
+build/asan/liblistpipe.a: $(LIB_OBJS:build/obj/%=build/asan/obj/%)
+	$(AR) rcs $@ $^
+
+listpipe: $(LP_OBJS) build/liblistpipe.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+listctl: $(CTL_OBJS) build/liblistpipe.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/listpipe: $(LP_OBJS:build/obj/%=build/asan/obj/%) build/asan/liblistpipe.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
-build/unit-tests: $(UNIT_SRC) $(TESTLIB) $(OBJS) tests/lib/testlib.h
-	$(CC) $(ALL_CFLAGS) -Isrc -Itests/lib -o $@ $(UNIT_SRC) $(TESTLIB) $(OBJS) $(LIBS) -lcriterion
+build/asan/listctl: $(CTL_OBJS:build/obj/%=build/asan/obj/%) build/asan/liblistpipe.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
-build/asan/unit-tests: $(UNIT_SRC) $(TESTLIB) $(ASAN_OBJS) tests/lib/testlib.h
-	$(CC) $(ALL_CFLAGS) $(SAN) -Isrc -Itests/lib -o $@ $(UNIT_SRC) $(TESTLIB) $(ASAN_OBJS) $(LIBS) -lcriterion
+build/unit-tests: $(UNIT_SRC) $(TESTLIB) tests/lib/testlib.h $(LP_PARTS) build/liblistpipe.a
+	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $(UNIT_SRC) $(TESTLIB) $(LP_PARTS) build/liblistpipe.a $(LIBS) -lcriterion
 
-build/integration-tests: $(INTEG_SRC) $(TESTLIB) tests/lib/testlib.h $(OBJS)
-	$(CC) $(ALL_CFLAGS) -Isrc -Itests/lib -o $@ $(INTEG_SRC) $(TESTLIB) $(OBJS) $(LIBS) -lcriterion
+build/asan/unit-tests: $(UNIT_SRC) $(TESTLIB) tests/lib/testlib.h $(LP_PARTS:build/obj/%=build/asan/obj/%) build/asan/liblistpipe.a
+	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/lib -o $@ $(UNIT_SRC) $(TESTLIB) $(LP_PARTS:build/obj/%=build/asan/obj/%) build/asan/liblistpipe.a $(LIBS) -lcriterion
+
+build/integration-tests: $(INTEG_SRC) $(TESTLIB) tests/lib/testlib.h tests/integration/common.h build/liblistpipe.a
+	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $(INTEG_SRC) $(TESTLIB) build/liblistpipe.a $(LIBS) -lcriterion
+
+-include $(shell find build -name '*.d' 2>/dev/null)
 
 # install_missing TARGET PACKAGES [PRESEED] - apt-get install what dpkg
 # does not have, after apt-get update as a fresh machine needs; without
@@ -82,21 +124,41 @@ endef
 
 deps:
 	$(call install_missing,deps,$(DEB_PACKAGES))
+	@rm -f build/deps.ok
 
 # Postfix without touching the system's mail set-up: debconf is told "No
 # configuration", so the system instance stays unconfigured and stopped.
 e2e-deps:
 	$(call install_missing,e2e-deps,$(E2E_PACKAGES),echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections;)
 
-# The suite: each part runs even when an earlier one fails, and the
-# target fails if any did.
-test: deps
-	@$(MAKE) --no-print-directory all build/unit-tests build/integration-tests \
-		build/asan/listpipe build/asan/unit-tests
+# with_private_bins DIR COMMAND - run COMMAND with LISTPIPE_BIN and
+# LISTCTL_BIN set to copies of the binaries in DIR/ in a fresh directory
+# under /tmp.  The tests run them as "nobody" when they run as root, and a
+# checkout in root's home (mode 0700) is out of nobody's reach.
+define with_private_bins
+	bin=$$(mktemp -d /tmp/listpipe-bin.XXXXXX) && chmod 755 $$bin \
+	&& cp $(1)/listpipe $(1)/listctl $$bin/ \
+	&& LISTPIPE_BIN=$$bin/listpipe LISTCTL_BIN=$$bin/listctl $(2); \
+	rc=$$?; rm -rf $$bin; exit $$rc
+endef
+
+# The fast suite for development: no package installs, no root needed,
+# no fuzzing, no Postfix.  Each part runs even when an earlier one fails.
+check: all build/unit-tests build/integration-tests build/asan/listpipe \
+		build/asan/listctl build/asan/unit-tests
 	@rc=0; \
 	$(MAKE) --no-print-directory unit-test || rc=1; \
 	$(MAKE) --no-print-directory integration-test || rc=1; \
 	$(MAKE) --no-print-directory asan-test || rc=1; \
+	if [ $$rc = 0 ]; then echo "make check: all suites passed"; else echo "make check: FAILED"; fi; \
+	exit $$rc
+
+# The whole suite, as CI runs it.
+test: deps
+	@$(MAKE) --no-print-directory all build/unit-tests build/integration-tests \
+		build/asan/listpipe build/asan/listctl build/asan/unit-tests
+	@rc=0; \
+	$(MAKE) --no-print-directory check || rc=1; \
 	$(MAKE) --no-print-directory lint || rc=1; \
 	$(MAKE) --no-print-directory fuzz || rc=1; \
 	$(MAKE) --no-print-directory e2e-test || rc=1; \
@@ -107,11 +169,11 @@ unit-test: build/unit-tests
 	@echo "== unit tests"
 	./build/unit-tests
 
-integration-test: listpipe build/integration-tests
-	@echo "== integration and corpus tests (./listpipe)"
-	LISTPIPE_BIN=$(CURDIR)/listpipe ./build/integration-tests
+integration-test: all build/integration-tests
+	@echo "== integration and corpus tests (./listpipe, ./listctl)"
+	@$(call with_private_bins,.,./build/integration-tests)
 
-asan-test: build/asan/listpipe build/asan/unit-tests build/integration-tests
+asan-test: build/asan/listpipe build/asan/listctl build/asan/unit-tests build/integration-tests
 	@echo "== unit, integration and corpus tests under ASan/UBSan"
 	@# Criterion does not count a LeakSanitizer report as a failure: we do.
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
@@ -121,10 +183,9 @@ asan-test: build/asan/listpipe build/asan/unit-tests build/integration-tests
 		if grep -q 'LeakSanitizer: detected memory leaks' build/asan/unit-tests.log; then \
 			echo "asan-test: memory leaks in the unit tests"; exit 1; fi; \
 		exit $$rc
-	LISTPIPE_BIN=$(CURDIR)/build/asan/listpipe \
-	ASAN_OPTIONS=detect_leaks=1 \
-	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-		./build/integration-tests
+	@export ASAN_OPTIONS=detect_leaks=1; \
+	export LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0; \
+	$(call with_private_bins,build/asan,./build/integration-tests)
 
 # As root the packages are installed and the suite runs; otherwise
 # tests/e2e/run says SKIPPED and why.
@@ -137,13 +198,12 @@ e2e-test: listpipe
 # make fuzz FUZZ_SECONDS=600 for a longer run; make test runs a short one.
 FUZZ_SECONDS ?= 60
 CORPUS	?= $(CURDIR)/../shared/corpus
-FUZZ_SRC = src/headers.c src/field.c src/rewrite.c src/log.c src/outcome.c src/address.c
 
-build/fuzz/headers_fuzz: tests/fuzz/headers_fuzz.c $(FUZZ_SRC) $(HDRS)
+build/fuzz/headers_fuzz: tests/fuzz/headers_fuzz.c $(LIB_SRC) | build/deps.ok
 	mkdir -p build/fuzz
 	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS)) -Isrc \
-		-o $@ tests/fuzz/headers_fuzz.c $(FUZZ_SRC) $(LIBS)
+		-o $@ tests/fuzz/headers_fuzz.c $(LIB_SRC) $(LIBS)
 
 # tests/fuzz/corpus holds inputs that once found a bug (replayed first, so
 # a regression fails at once); tests/fuzz/seeds and headers.dict steer it
@@ -163,20 +223,22 @@ fuzz: build/fuzz/headers_fuzz
 		build/fuzz/found tests/fuzz/seeds build/fuzz/seeds 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|.*ERROR)' ; \
 		exit $${PIPESTATUS[0]}
 
+MANPAGES = man/listpipe.8 man/listctl.8 man/listpipe.5
+
 lint:
 	@echo "== man pages (mandoc -Tlint)"
-	mandoc -Tlint -Wwarning man/listpipe.8 man/listpipe.5
+	mandoc -Tlint -Wwarning $(MANPAGES)
 
 demo: deps e2e-deps all
 	@bash tests/demo.sh
 
-install: listpipe
+install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/listpipe
-	install -m 755 listpipe $(DESTDIR)$(PREFIX)/sbin/listpipe
-	install -m 644 man/listpipe.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 755 listpipe listctl $(DESTDIR)$(PREFIX)/sbin/
+	install -m 644 man/listpipe.8 man/listctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 man/listpipe.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 sql/schema.sql postfix/* $(DESTDIR)$(PREFIX)/share/listpipe/
 
 clean:
-	rm -rf build listpipe
+	rm -rf build listpipe listctl

@@ -13,9 +13,9 @@
 
 #include <glib.h>
 
-#include "headers.h"
-#include "log.h"
-#include "rewrite.h"
+#include "mail/headers.h"
+#include "common/log.h"
+#include "mail/rewrite.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int ready;
 	struct headers hd, again;
 	struct status st;
-	struct db_list list = {
+	struct list list = {
 		.address = "team@lists.example.org", .local = "team",
 		.domain = "lists.example.org", .name = "team",
 		.bounces = "team-bounces@lists.example.org",

@@ -4,7 +4,8 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 
-#include "address.h"
+#include "common/address.h"
+#include "common/text.h"
 
 Test(address, normalize_table)
 {
@@ -86,11 +87,11 @@ Test(address, extension_is_stripped_at_the_first_plus)
 
 Test(address, header_safety)
 {
-	cr_expect(address_is_header_safe("team@lists.example.org"));
-	cr_expect(address_is_header_safe("Grüße"));
-	cr_expect(!address_is_header_safe("a\r\nBcc: b"));
-	cr_expect(!address_is_header_safe("a\tb"));
-	cr_expect(!address_is_header_safe("a\x7f"));
+	cr_expect(text_is_clean("team@lists.example.org"));
+	cr_expect(text_is_clean("Grüße"));
+	cr_expect(!text_is_clean("a\r\nBcc: b"));
+	cr_expect(!text_is_clean("a\tb"));
+	cr_expect(!text_is_clean("a\x7f"));
 }
 
 Test(address, list_grows_and_frees)
@@ -100,7 +101,7 @@ Test(address, list_grows_and_frees)
 
 	for (int i = 0; i < 1000; i++) {
 		snprintf(buf, sizeof(buf), "m%d@x", i);
-		cr_assert_eq(address_list_add(&al, buf), 0);
+		address_list_add(&al, buf);
 	}
 	cr_expect_eq(al.n, 1000);
 	cr_expect_str_eq(al.v[999], "m999@x");

@@ -6,8 +6,8 @@
 #include <criterion/criterion.h>
 #include <gmime/gmime.h>
 
-#include "field.h"
-#include "headers.h"
+#include "mail/field.h"
+#include "mail/headers.h"
 
 static void setup(void)
 {

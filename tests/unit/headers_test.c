@@ -4,8 +4,8 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 
-#include "headers.h"
-#include "spool.h"
+#include "mail/headers.h"
+#include "mail/spool.h"
 
 static void setup(void)
 {

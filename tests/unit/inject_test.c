@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "inject.h"
+#include "mail/inject.h"
 #include "testlib.h"
 
 Test(inject, sendmail_never_sees_end_of_input_when_feeding_fails)

@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 
-#include "outcome.h"
+#include "listpipe/outcome.h"
 
 Test(outcome_map, exit_codes_and_status_lines)
 {
@@ -77,14 +77,6 @@ Test(outcome_map, deferral_outweighs_bounce_outweighs_success)
 	/* between two bounces the first stays */
 	cr_expect(!outcome_worse(OUTCOME_LOOP, OUTCOME_NO_LIST));
 	cr_expect(!outcome_worse(OUTCOME_NO_LIST, OUTCOME_TEMP));
-}
-
-Test(outcome_map, full_disk_is_4_3_1)
-{
-	cr_expect_str_eq(errno_dsn(ENOSPC), "4.3.1");
-	cr_expect_str_eq(errno_dsn(EDQUOT), "4.3.1");
-	cr_expect_str_eq(errno_dsn(EFBIG), "4.3.1");
-	cr_expect_str_eq(errno_dsn(EACCES), "4.3.0");
 }
 
 Test(outcome_map, only_sysexits_codes)

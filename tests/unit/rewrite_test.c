@@ -3,9 +3,10 @@
  */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <gmime/gmime.h>
 
-#include "headers.h"
-#include "rewrite.h"
+#include "mail/headers.h"
+#include "mail/rewrite.h"
 
 static void setup(void)
 {
@@ -14,9 +15,9 @@ static void setup(void)
 
 TestSuite(rewrite, .init = setup);
 
-static struct db_list team(void)
+static struct list team(void)
 {
-	struct db_list l = {
+	struct list l = {
 		.address = "team@lists.example.org", .local = "team",
 		.domain = "lists.example.org", .name = "team",
 		.bounces = "team-bounces@lists.example.org",
@@ -27,7 +28,7 @@ static struct db_list team(void)
 	return l;
 }
 
-static char *copy_of(const char *msg, const struct db_list *list)
+static char *copy_of(const char *msg, const struct list *list)
 {
 	struct headers hd;
 	struct status st;
@@ -52,7 +53,7 @@ Test(rewrite, header_value_turns_controls_into_blanks)
 
 Test(rewrite, untouched_fields_keep_their_bytes_and_order)
 {
-	struct db_list l = team();
+	struct list l = team();
 	const char *msg = "Received: from a\n\tby b;  Mon\nSubject:  =?utf-8?q?x?=\n"
 			  "From: \"A, B\" <a@b>\n\nbody\n";
 	char   *out = copy_of(msg, &l);
@@ -64,7 +65,7 @@ Test(rewrite, untouched_fields_keep_their_bytes_and_order)
 
 Test(rewrite, list_id_description_is_an_encoded_phrase)
 {
-	struct db_list l = team();
+	struct list l = team();
 	char   *out;
 
 	l.description = "Grüße, Team";
@@ -84,7 +85,7 @@ Test(rewrite, list_id_description_is_an_encoded_phrase)
 
 Test(rewrite, database_values_cannot_add_lines)
 {
-	struct db_list l = team();
+	struct list l = team();
 	char   *out;
 	int	lines = 0;
 
@@ -109,7 +110,7 @@ Test(rewrite, database_values_cannot_add_lines)
 
 Test(rewrite, long_values_are_folded)
 {
-	struct db_list l = team();
+	struct list l = team();
 	char   *out;
 
 	l.description = "A very long description of the team list that goes on "
@@ -144,7 +145,7 @@ static void block_is_intact(const char *out)
 
 Test(rewrite, crafted_subject_cannot_break_the_header_block)
 {
-	struct db_list l = team();
+	struct list l = team();
 	GString *e = g_string_new(NULL);
 	char   *msg, *out;
 
@@ -177,7 +178,7 @@ Test(rewrite, crafted_subject_cannot_break_the_header_block)
 
 Test(rewrite, crafted_description_cannot_break_the_header_block)
 {
-	struct db_list l = team();
+	struct list l = team();
 	GString *d = g_string_new("=?x?B? ");
 	char   *out;
 
@@ -192,7 +193,7 @@ Test(rewrite, crafted_description_cannot_break_the_header_block)
 
 Test(rewrite, an_unwritable_url_costs_its_field_not_the_block)
 {
-	struct db_list l = team();
+	struct list l = team();
 	char   *url = g_strnfill(1200, 'u');
 	char   *out;
 
@@ -202,4 +203,119 @@ Test(rewrite, an_unwritable_url_costs_its_field_not_the_block)
 	cr_expect_null(strstr(out, "List-Archive"), "%s", out);
 	g_free(out);
 	g_free(url);
+}
+
+/* The subject tag: added once, never doubled, encoded right, and the raw
+ * subject left alone whenever nothing changes (rewrite_subject). */
+TestSuite(subject, .init = setup);
+
+Test(subject, tagging_table)
+{
+	static const struct {
+		const char *raw;	/* raw value as in the message, NULL: none */
+		const char *tag;
+		const char *want;	/* NULL: left as it is */
+	} cases[] = {
+		/* plain */
+		{" Lunch on Friday?", "[team]", "[team] Lunch on Friday?"},
+		/* reply chains keep their order, the tag goes first */
+		{" Re: Lunch", "[team]", "[team] Re: Lunch"},
+		{" AW: SV: Re: Lunch", "[team]", "[team] AW: SV: Re: Lunch"},
+		/* already tagged: never doubled, wherever the chain puts it */
+		{" [team] Lunch", "[team]", NULL},
+		{" Re: [team] Lunch", "[team]", NULL},
+		{" AW: Re: SV: [team] Lunch", "[team]", NULL},
+		{" Re: [TEAM] Lunch", "[team]", NULL},
+		{" Fwd: [other] [team] Lunch", "[team]", NULL},
+		/* the tag inside RFC 2047 encoded words */
+		{" =?utf-8?q?=5Bteam=5D_Lunch?=", "[team]", NULL},
+		{" Re: =?iso-8859-1?q?=5Bteam=5D_caf=E9?=", "[team]", NULL},
+		{" =?UTF-8?B?W3RlYW1dIEx1bmNo?=", "[team]", NULL},
+		/* folded raw value */
+		{" Re: a long subject\n that was folded", "[team]",
+		 "[team] Re: a long subject that was folded"},
+		/* empty or missing */
+		{"", "[team]", "[team] (no subject)"},
+		{"   ", "[team]", "[team] (no subject)"},
+		{NULL, "[team]", "[team] (no subject)"},
+		/* no tag configured: untouched */
+		{" Lunch", NULL, NULL},
+		{" Lunch", "", NULL},
+		/* non-ASCII is encoded (checked apart below) */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char   *got = rewrite_subject(cases[i].raw, cases[i].tag);
+
+		if (cases[i].want == NULL)
+			cr_expect_null(got, "case %zu: got \"%s\"", i, got);
+		else
+			cr_expect(got && strcmp(got, cases[i].want) == 0,
+				  "case %zu: got \"%s\", want \"%s\"", i,
+				  got ? got : "(null)", cases[i].want);
+		g_free(got);
+	}
+}
+
+/* decode - what a reader's mail program shows */
+static char *decode(const char *encoded)
+{
+	return g_mime_utils_header_decode_text(NULL, encoded);
+}
+
+Test(subject, non_ascii_subject_is_rfc2047_encoded)
+{
+	char   *got = rewrite_subject(" =?iso-8859-1?q?Gr=FC=DFe_aus_K=F6ln?=",
+				      "[team]");
+	char   *shown;
+
+	cr_assert_not_null(got);
+	/* 7-bit on the wire, UTF-8 words, and it reads back right */
+	for (const char *p = got; *p; p++)
+		cr_assert((unsigned char)*p < 0x80, "8-bit byte in %s", got);
+	cr_expect(strstr(got, "=?UTF-8?") || strstr(got, "=?utf-8?"), "%s", got);
+	cr_expect(strncmp(got, "[team] ", 7) == 0, "%s", got);
+	shown = decode(got);
+	cr_expect_str_eq(shown, "[team] Grüße aus Köln");
+	g_free(shown);
+	g_free(got);
+}
+
+Test(subject, raw_8bit_subject_is_encoded_too)
+{
+	char   *got = rewrite_subject(" Grüße", "[team]");
+	char   *shown;
+
+	cr_assert_not_null(got);
+	for (const char *p = got; *p; p++)
+		cr_assert((unsigned char)*p < 0x80, "8-bit byte in %s", got);
+	shown = decode(got);
+	cr_expect_str_eq(shown, "[team] Grüße");
+	g_free(shown);
+	g_free(got);
+}
+
+Test(subject, non_ascii_tag)
+{
+	char   *got = rewrite_subject(" Hallo", "[Tüm]");
+	char   *shown;
+
+	cr_assert_not_null(got);
+	shown = decode(got);
+	cr_expect_str_eq(shown, "[Tüm] Hallo");
+	g_free(shown);
+	g_free(got);
+	/* and it is found again when already there, encoded */
+	cr_expect_null(rewrite_subject(" =?utf-8?q?=5BT=C3=BCm=5D_Hallo?=",
+				       "[Tüm]"));
+}
+
+Test(subject, tag_with_control_characters_cannot_inject)
+{
+	char   *got = rewrite_subject(" Hi", "[t]\r\nBcc: x@y");
+
+	cr_assert_not_null(got);
+	cr_expect_null(strchr(got, '\n'));
+	cr_expect_null(strchr(got, '\r'));
+	g_free(got);
 }

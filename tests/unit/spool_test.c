@@ -7,7 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "spool.h"
+#include "common/io.h"
+#include "mail/spool.h"
 
 /* feed - a pipe whose read end yields data, as Postfix's pipe(8) does */
 static int feed(const char *data, size_t len)
@@ -20,7 +21,7 @@ static int feed(const char *data, size_t len)
 	cr_assert(pid >= 0);
 	if (pid == 0) {
 		close(fd[0]);
-		_exit(write_full(fd[1], data, len) == 0 ? 0 : 2);
+		_exit(io_write_all(fd[1], data, len) == 0 ? 0 : 2);
 	}
 	close(fd[1]);
 	return fd[0];

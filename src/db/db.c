@@ -1,0 +1,150 @@
+/*
+ * db.c - open and close the lists database.
+ *
+ * Every query in src/db/ is a prepared statement with bound parameters;
+ * nothing from the envelope is ever pasted into SQL.  Errors carry
+ * sqlite's own text up to the status line, so the postmaster sees
+ * "database is locked" in the maillog, not a bare "error".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib.h>
+
+#include "common/params.h"
+#include "db/sql.h"
+
+int db_fail(struct db *db, int rc, const char *what, struct status *st)
+{
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return status_temp(st, "4.3.0",
+		    "listpipe: database %s is locked (waited %d s): %s",
+		    db->path, DB_BUSY_TIMEOUT_MS / 1000, what);
+	if (rc == SQLITE_NOMEM)
+		return status_temp(st, "4.3.0", "listpipe: out of memory: %s",
+				   what);
+	return status_temp(st, "4.3.0", "listpipe: database %s: %s: %s",
+			   db->path, what,
+			   db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc));
+}
+
+int db_prepare(struct db *db, const char *sql, sqlite3_stmt **stmt,
+	       struct status *st)
+{
+	int	rc = sqlite3_prepare_v2(db->sql, sql, -1, stmt, NULL);
+
+	if (rc != SQLITE_OK)
+		return db_fail(db, rc, "prepare", st);
+	return 0;
+}
+
+int db_single_row(struct db *db, const char *sql, const char *arg,
+		  const char *what, struct status *st)
+{
+	sqlite3_stmt *stmt;
+	int	rc;
+
+	if (db_prepare(db, sql, &stmt, st) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_fail(db, rc, what, st);
+}
+
+/* pragma_text - the first column of a PRAGMA into buf */
+static int pragma_text(struct db *db, const char *sql, const char *what,
+		       char *buf, size_t size, struct status *st)
+{
+	sqlite3_stmt *stmt;
+	int	rc;
+
+	if (db_prepare(db, sql, &stmt, st) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return db_fail(db, rc, what, st);
+	}
+	if (snprintf(buf, size, "%s",
+		     (const char *)sqlite3_column_text(stmt, 0)
+		     ? (const char *)sqlite3_column_text(stmt, 0) : "")
+	    >= (int)size)
+		buf[size - 1] = 0;
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+int db_open(struct db **dbp, const char *path, int read_only,
+	    struct status *st)
+{
+	struct db *db;
+	struct stat sb;
+	int	flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	int	persist = 1;
+	int	rc;
+	char	version[32];
+	long	v;
+
+	*dbp = NULL;
+	/* SQLITE_OPEN_CREATE is never given: a typo in -d must not create an
+	 * empty database that then refuses every list. */
+	if (stat(path, &sb) < 0)
+		return status_temp(st, errno == ENOENT ? "4.3.5" : "4.3.0",
+		    "listpipe: database %s: %s", path, strerror(errno));
+	db = g_new0(struct db, 1);
+	db->path = path;
+	rc = sqlite3_open_v2(path, &db->sql, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		db_fail(db, rc, "open", st);
+		db_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db->sql, DB_BUSY_TIMEOUT_MS);
+	/* Keep -wal and -shm when we close, so that Postfix's sqlite: maps,
+	 * which may not create them, can always read. */
+	sqlite3_file_control(db->sql, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+
+	if (pragma_text(db, "PRAGMA user_version", "read schema version",
+			version, sizeof(version), st) < 0)
+		goto fail;
+	v = strtol(version, NULL, 10);
+	if (v == 0) {
+		status_temp(st, "4.3.5", "listpipe: database %s has no listpipe "
+		    "schema (user_version 0): load sql/schema.sql", path);
+		goto fail;
+	}
+	if (v != DB_SCHEMA_VERSION) {
+		status_temp(st, "4.3.5", "listpipe: database %s has schema "
+		    "version %ld, this listpipe knows %d", path, v,
+		    DB_SCHEMA_VERSION);
+		goto fail;
+	}
+	*dbp = db;
+	return 0;
+
+fail:
+	db_close(db);
+	return -1;
+}
+
+int db_journal_mode(struct db *db, char *buf, size_t size, struct status *st)
+{
+	return pragma_text(db, "PRAGMA journal_mode", "read journal mode", buf,
+			   size, st);
+}
+
+void db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	sqlite3_close(db->sql);
+	g_free(db);
+}

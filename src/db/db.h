@@ -1,0 +1,30 @@
+/*
+ * db.h - the connection to the lists database (sql/schema.sql).
+ *
+ * Opened once per run, read-only for a dry run and for listctl's
+ * questions.  A missing database, an unknown schema or a lock held past
+ * the busy timeout are OUTCOME_TEMP: mail waits in Postfix's queue while
+ * the postmaster looks.  What the tables hold is read through lists.h
+ * and members.h.
+ */
+#ifndef LISTPIPE_DB_H
+#define LISTPIPE_DB_H
+
+#include <stddef.h>
+
+#include "common/status.h"
+
+/* The schema version (PRAGMA user_version) this listpipe understands. */
+#define DB_SCHEMA_VERSION 1
+
+struct db;
+
+int	db_open(struct db **dbp, const char *path, int read_only,
+		struct status *st);
+void	db_close(struct db *db);
+
+/* db_journal_mode - "wal", "delete", ... into buf */
+int	db_journal_mode(struct db *db, char *buf, size_t size,
+			struct status *st);
+
+#endif

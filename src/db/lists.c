@@ -1,0 +1,234 @@
+/*
+ * lists.c - read the lists table.
+ *
+ * The columns of a list row are named once, in list_columns[]: the
+ * SELECT, the copying into struct list and the freeing all walk it.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "db/lists.h"
+#include "db/sql.h"
+
+static const struct {
+	const char *sql;	/* the expression, over lists AS l */
+	size_t	offset;		/* of the char * in struct list */
+	int	optional;	/* NULL stays NULL; else "" */
+} list_columns[] = {
+	/* Lower case: an operator's "Team@" must not become "Team-bounces@"
+	 * in one place and "team-bounces@" in another. */
+	{"lower(l.address)", offsetof(struct list, address), 0},
+	{"lower(l.local)", offsetof(struct list, local), 0},
+	{"l.domain", offsetof(struct list, domain), 0},
+	{"lower(l.local) || '-bounces@' || l.domain",
+	 offsetof(struct list, bounces), 0},
+	{"lower(l.local) || '-owner@' || l.domain",
+	 offsetof(struct list, owner), 0},
+	{"coalesce(l.name, lower(l.local))", offsetof(struct list, name), 0},
+	{"l.description", offsetof(struct list, description), 1},
+	{"l.subject_prefix", offsetof(struct list, subject_prefix), 1},
+	{"coalesce(l.reply_to, 'poster')", offsetof(struct list, reply_to), 0},
+	{"l.help_url", offsetof(struct list, help_url), 1},
+	{"l.subscribe_url", offsetof(struct list, subscribe_url), 1},
+	{"l.unsubscribe_url", offsetof(struct list, unsubscribe_url), 1},
+	{"l.owner_url", offsetof(struct list, owner_url), 1},
+	{"l.archive_url", offsetof(struct list, archive_url), 1},
+};
+
+#define NCOLUMNS (sizeof(list_columns) / sizeof(*list_columns))
+
+#define FIELD(list, i) \
+	((char **)((char *)(list) + list_columns[i].offset))
+
+/* select_list - "SELECT <first>, <columns>, l.enabled <rest>" */
+static char *select_list(const char *first, const char *rest)
+{
+	GString *q = g_string_new("SELECT ");
+
+	g_string_append_printf(q, "%s, ", first);
+	for (size_t i = 0; i < NCOLUMNS; i++)
+		g_string_append_printf(q, "%s, ", list_columns[i].sql);
+	g_string_append_printf(q, "l.enabled %s", rest);
+	return g_string_free(q, FALSE);
+}
+
+static void read_list(sqlite3_stmt *stmt, int first, struct list *list)
+{
+	memset(list, 0, sizeof(*list));
+	for (size_t i = 0; i < NCOLUMNS; i++) {
+		const char *text = (const char *)
+			sqlite3_column_text(stmt, first + (int)i);
+
+		if (text == NULL && list_columns[i].optional)
+			continue;
+		*FIELD(list, i) = g_strdup(text ? text : "");
+	}
+	list->enabled = sqlite3_column_int(stmt, first + (int)NCOLUMNS);
+}
+
+/* one_list - run a query whose row is a kind column and a list; 1, 0 or -1 */
+static int one_list(struct db *db, const char *sql, const char *arg,
+		    const char **kind_text, char *kind_buf, size_t kind_size,
+		    struct list *list, const char *what, struct status *st)
+{
+	sqlite3_stmt *stmt;
+	int	rc;
+
+	memset(list, 0, sizeof(*list));
+	if (db_prepare(db, sql, &stmt, st) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(stmt);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		db_fail(db, rc, what, st);
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	if (kind_text) {
+		const char *k = (const char *)sqlite3_column_text(stmt, 0);
+
+		g_strlcpy(kind_buf, k ? k : "", kind_size);
+		*kind_text = kind_buf;
+	}
+	read_list(stmt, 1, list);
+	sqlite3_finalize(stmt);
+	return 1;
+}
+
+int db_find(struct db *db, const char *address, enum db_kind *kind,
+	    struct list *list, struct status *st)
+{
+	static const char *const kinds[] = {"post", "bounces", "owner"};
+	/* A list literally named like another's -bounces address wins. */
+	char   *sql = select_list("a.kind", "FROM addresses a JOIN lists l ON "
+				  "l.address = a.list WHERE a.address = ?1 "
+				  "ORDER BY a.kind <> 'post' LIMIT 1");
+	char	kbuf[16];
+	const char *k = NULL;
+	int	found = one_list(db, sql, address, &k, kbuf, sizeof(kbuf), list,
+				 "look up address", st);
+
+	g_free(sql);
+	if (found <= 0)
+		return found;
+	*kind = DB_KIND_POST;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		if (strcmp(k, kinds[i]) == 0)
+			*kind = (enum db_kind)i;
+	return 1;
+}
+
+int db_list_get(struct db *db, const char *address, struct list *list,
+		struct status *st)
+{
+	char   *sql = select_list("1", "FROM lists l WHERE l.address = ?1");
+	int	found = one_list(db, sql, address, NULL, NULL, 0, list,
+				 "read list", st);
+
+	g_free(sql);
+	return found;
+}
+
+int db_list_disabled(struct db *db, const char *address, struct status *st)
+{
+	return db_single_row(db, "SELECT 1 FROM lists WHERE address = ?1 "
+			     "AND NOT enabled", address, "look up list", st);
+}
+
+int db_domain_served(struct db *db, const char *domain, struct status *st)
+{
+	return db_single_row(db, "SELECT 1 FROM lists WHERE domain = lower(?1) "
+			     "LIMIT 1", domain, "look up domain", st);
+}
+
+int db_list_summaries(struct db *db, struct list_summary **out, size_t *n,
+		      struct status *st)
+{
+	sqlite3_stmt *stmt;
+	GArray *rows = g_array_new(FALSE, TRUE, sizeof(struct list_summary));
+	int	rc;
+
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db, "SELECT list, enabled, members, nomail, disabled, "
+		       "owners, recipients FROM list_summary ORDER BY list",
+		       &stmt, st) < 0) {
+		g_array_free(rows, TRUE);
+		return -1;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct list_summary r = {
+			g_strdup((const char *)sqlite3_column_text(stmt, 0)),
+			sqlite3_column_int(stmt, 1), sqlite3_column_int(stmt, 2),
+			sqlite3_column_int(stmt, 3), sqlite3_column_int(stmt, 4),
+			sqlite3_column_int(stmt, 5), sqlite3_column_int(stmt, 6),
+		};
+
+		g_array_append_val(rows, r);
+	}
+	sqlite3_finalize(stmt);
+	*n = rows->len;
+	*out = (struct list_summary *)(void *)g_array_free(rows, FALSE);
+	if (rc != SQLITE_DONE) {
+		db_list_summaries_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return db_fail(db, rc, "read list_summary", st);
+	}
+	return 0;
+}
+
+void db_list_summaries_free(struct list_summary *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		g_free(s[i].address);
+	g_free(s);
+}
+
+/* strings - every row's first column */
+static int strings(struct db *db, const char *sql, struct address_list *out,
+		   const char *what, struct status *st)
+{
+	sqlite3_stmt *stmt;
+	int	rc;
+
+	if (db_prepare(db, sql, &stmt, st) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(stmt, 0);
+
+		address_list_add(out, v ? v : "");
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, what, st);
+}
+
+int db_lists_without_owner(struct db *db, struct address_list *out,
+			   struct status *st)
+{
+	return strings(db, "SELECT address FROM lists l WHERE enabled AND NOT "
+		       "EXISTS (SELECT 1 FROM members m WHERE m.list = "
+		       "l.address AND m.role = 'owner' AND m.state = 'enabled') "
+		       "ORDER BY address", out, "read owners", st);
+}
+
+int db_list_domains(struct db *db, struct address_list *out,
+		    struct status *st)
+{
+	return strings(db, "SELECT DISTINCT domain FROM lists ORDER BY 1", out,
+		       "read list domains", st);
+}
+
+void db_list_free(struct list *list)
+{
+	for (size_t i = 0; i < NCOLUMNS; i++) {
+		g_free(*FIELD(list, i));
+		*FIELD(list, i) = NULL;
+	}
+}

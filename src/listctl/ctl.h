@@ -1,0 +1,43 @@
+/*
+ * ctl.h - what listctl's commands share.
+ *
+ * listctl is an ordinary command, not a delivery agent: its exit codes
+ * are its own (CTL_*), it writes to stdout and stderr as any tool does,
+ * and it never uses the filter's sysexits table.
+ */
+#ifndef LISTPIPE_CTL_H
+#define LISTPIPE_CTL_H
+
+#include <stdio.h>
+
+#include "common/status.h"
+#include "db/db.h"
+
+/* Exit codes. */
+#define CTL_OK		0	/* done; for check: nothing wrong */
+#define CTL_FAILED	1	/* it could not be done; check: problems */
+#define CTL_USAGE	2	/* the command line is wrong */
+
+struct ctl {
+	const char *database;		/* -d */
+	const char *spooldir;		/* -m */
+	const char *sendmail;		/* -s, for commands that send mail */
+	const char *postfix_dir;	/* -c: postconf -c; NULL: the default */
+	FILE   *out;
+};
+
+/* A command: argv[0] is its name; returns a CTL_* code. */
+typedef int command_fn(struct ctl *ctl, int argc, char **argv);
+
+command_fn cmd_check;		/* check.c */
+command_fn cmd_lists;		/* lists.c */
+command_fn cmd_show;		/* show.c */
+
+/* ctl_error - "listctl: REASON" on stderr, without the filter's
+ * "listpipe: " prefix that reasons from the shared layers carry */
+void	ctl_error(const struct status *st);
+
+/* ctl_open_db - open the database read-only, or say why not */
+int	ctl_open_db(struct ctl *ctl, struct db **db);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * show.c - listctl show LIST: a list's settings and its members, nested
+ * lists marked.
+ */
+#include "db/lists.h"
+#include "db/members.h"
+#include "listctl/ctl.h"
+
+static void setting(FILE *out, const char *name, const char *value,
+		    const char *unset)
+{
+	fprintf(out, "%-16s %s\n", name, value ? value : unset);
+}
+
+int cmd_show(struct ctl *ctl, int argc, char **argv)
+{
+	struct db *db;
+	struct list list;
+	struct member *m;
+	size_t	n;
+	struct status st;
+	int	found;
+
+	if (ctl_open_db(ctl, &db) < 0)
+		return CTL_FAILED;
+	if ((found = db_list_get(db, argv[1], &list, &st)) <= 0) {
+		if (found == 0)
+			fprintf(stderr, "listctl: no list %s\n", argv[1]);
+		else
+			ctl_error(&st);
+		db_close(db);
+		return CTL_FAILED;
+	}
+	if (db_members(db, list.address, &m, &n, &st) < 0) {
+		ctl_error(&st);
+		db_list_free(&list);
+		db_close(db);
+		return CTL_FAILED;
+	}
+	setting(ctl->out, "list", list.address, "");
+	setting(ctl->out, "state", list.enabled ? "enabled" : "disabled", "");
+	setting(ctl->out, "bounces", list.bounces, "");
+	setting(ctl->out, "owner address", list.owner, "");
+	setting(ctl->out, "name", list.name, "");
+	setting(ctl->out, "description", list.description, "(none)");
+	setting(ctl->out, "subject_prefix", list.subject_prefix, "(none)");
+	setting(ctl->out, "reply_to", list.reply_to, "");
+	setting(ctl->out, "help_url", list.help_url, "(mailto: owner)");
+	setting(ctl->out, "subscribe_url", list.subscribe_url, "(mailto: owner)");
+	setting(ctl->out, "unsubscribe_url", list.unsubscribe_url,
+		"(mailto: owner)");
+	setting(ctl->out, "owner_url", list.owner_url, "(mailto: owner)");
+	setting(ctl->out, "archive_url", list.archive_url, "(none)");
+	fprintf(ctl->out, "\n%-6s %-9s %s\n", "role", "state", "address");
+	for (size_t i = 0; i < n; i++)
+		fprintf(ctl->out, "%-6s %-9s %s%s\n", m[i].role, m[i].state,
+			m[i].address, m[i].is_list ? "  (list: its members "
+			"are expanded in)" : "");
+	db_members_free(m, n);
+	db_list_free(&list);
+	db_close(db);
+	return CTL_OK;
+}

@@ -1,0 +1,287 @@
+/*
+ * headers.c - find the header block, parse it with GMime, keep raw bytes.
+ *
+ * GMime's own serialiser would change bytes (CRLF to LF, dropped lines),
+ * so output never goes through it: each field keeps the exact span of the
+ * original it came from, and GMime's offsets are checked against our own
+ * line scan before they are trusted.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "common/log.h"
+#include "common/params.h"
+#include "mail/headers.h"
+
+static GMimeParserOptions *parser_options;
+
+static void parser_warning(gint64 offset, GMimeParserWarning code,
+			   const gchar *item, gpointer data)
+{
+	/* Only dropped header lines matter: our scan should have stopped
+	 * the block before any line GMime would not keep. */
+	if (code == GMIME_CRIT_INVALID_HEADER_NAME)
+		log_warn("header parser dropped a line at offset %lld: %.80s",
+			 (long long)offset, item ? item : "");
+}
+
+static void glib_log(const gchar *domain, GLogLevelFlags level,
+		     const gchar *message, gpointer data)
+{
+	/* GLib would write to stderr, which is Postfix's status channel. */
+	log_warn("%s: %s", domain ? domain : "glib", message);
+}
+
+void headers_init(void)
+{
+	g_log_set_default_handler(glib_log, NULL);
+	g_mime_init();
+	parser_options = g_mime_parser_options_new();
+	g_mime_parser_options_set_warning_callback(parser_options,
+						   parser_warning, NULL);
+}
+
+void headers_shutdown(void)
+{
+	if (parser_options)
+		g_mime_parser_options_free(parser_options);
+	parser_options = NULL;
+	g_mime_shutdown();
+}
+
+/* is_field_start - "name:" with printable name, blanks allowed before ':' */
+static int is_field_start(const char *line, size_t len)
+{
+	size_t	i = 0;
+
+	while (i < len && line[i] > ' ' && line[i] < 127 && line[i] != ':')
+		i++;
+	if (i == 0)
+		return 0;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return i < len && line[i] == ':';
+}
+
+/*
+ * scan - split the block into fields the way Postfix would; fills
+ * hd->block/block_len/body/newline and returns the field count (offsets
+ * in starts[], which has room for max entries), or -1 with st.
+ */
+static int scan(struct headers *hd, const char *head, size_t head_len,
+		off_t message_size, size_t *starts, int max, struct status *st)
+{
+	size_t	pos = 0;
+	int	n = 0;
+	int	ended = 0;	/* saw what ends the block, not just the buffer */
+
+	hd->block = head;
+	while (pos < head_len) {
+		const char *line = head + pos;
+		const char *eol = memchr(line, '\n', head_len - pos);
+		size_t	len = eol ? (size_t)(eol - line) + 1 : head_len - pos;
+
+		if (eol == NULL && (off_t)head_len < message_size)
+			return status_set(st, OUTCOME_BAD_MESSAGE, "5.6.0",
+			    "header block larger than %d KB",
+			    SPOOL_HEAD_MAX / 1024);
+		if (line[0] == '\n' || (line[0] == '\r' && len >= 2
+					&& line[1] == '\n')) {
+			ended = 1;			/* the empty line */
+			break;
+		}
+		if ((line[0] == ' ' || line[0] == '\t') && n > 0) {
+			pos += len;			/* continuation */
+			continue;
+		}
+		if (!is_field_start(line, len)) {
+			ended = 1;			/* body starts here */
+			break;
+		}
+		if (memchr(line, 0, len))
+			return status_set(st, OUTCOME_BAD_MESSAGE, "5.6.0",
+			    "NUL character in the header block");
+		if (n == max)
+			return status_set(st, OUTCOME_BAD_MESSAGE, "5.6.0",
+			    "more than %d header fields", max);
+		if (n == 0)
+			hd->newline = len >= 2 && line[len - 2] == '\r'
+				      ? "\r\n" : "\n";
+		starts[n++] = pos;
+		pos += len;
+	}
+	if (n == 0)
+		return status_set(st, OUTCOME_BAD_MESSAGE, "5.6.0",
+		    "message has no header block");
+	/* The buffer ran out at a line end with more message to come: the
+	 * next line might still be a header. */
+	if (!ended && (off_t)head_len < message_size)
+		return status_set(st, OUTCOME_BAD_MESSAGE, "5.6.0",
+		    "header block larger than %d KB", SPOOL_HEAD_MAX / 1024);
+	/* A NUL in a continuation line is caught here. */
+	if (memchr(hd->block, 0, pos))
+		return status_set(st, OUTCOME_BAD_MESSAGE, "5.6.0",
+		    "NUL character in the header block");
+	hd->block_len = pos;
+	hd->body = (off_t)pos;
+	return n;
+}
+
+int headers_parse(struct headers *hd, const char *head, size_t head_len,
+		  off_t message_size, struct status *st)
+{
+	enum { MAX_FIELDS = 10000 };
+	size_t *starts;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeObject *part;
+	GMimeHeaderList *list;
+	GByteArray *copy;
+	int	n;
+
+	memset(hd, 0, sizeof(*hd));
+	starts = g_new(size_t, MAX_FIELDS);
+	if ((n = scan(hd, head, head_len, message_size, starts, MAX_FIELDS,
+		      st)) < 0) {
+		g_free(starts);
+		return -1;
+	}
+
+	/* GMime gets the block and an empty line, nothing of the body. */
+	copy = g_byte_array_sized_new((guint)hd->block_len + 2);
+	g_byte_array_append(copy, (const guint8 *)hd->block,
+			    (guint)hd->block_len);
+	g_byte_array_append(copy, (const guint8 *)hd->newline,
+			    (guint)strlen(hd->newline));
+	stream = g_mime_stream_mem_new_with_byte_array(copy);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);
+	/* construct_part, not construct_message: a GMimeMessage moves the
+	 * Content-* fields off its header list. */
+	part = g_mime_parser_construct_part(parser, parser_options);
+	g_object_unref(parser);
+	if (part == NULL) {
+		g_free(starts);
+		return status_temp(st, "4.3.0",
+		    "listpipe: internal error: GMime could not parse the header block");
+	}
+	hd->parsed = part;
+	list = g_mime_object_get_header_list(part);
+	if (g_mime_header_list_get_count(list) != n) {
+		log_error("header scan found %d fields, GMime %d",
+			  n, g_mime_header_list_get_count(list));
+		g_free(starts);
+		headers_free(hd);
+		return status_temp(st, "4.3.0", "listpipe: internal error: "
+				   "header fields disagree with the parser");
+	}
+	hd->fields = g_new0(struct header_field, n);
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		size_t	end = i + 1 < n ? starts[i + 1] : hd->block_len;
+
+		if (g_mime_header_get_offset(h) != (gint64)starts[i]) {
+			log_error("header %d at %zu, GMime says %lld", i,
+				  starts[i], (long long)g_mime_header_get_offset(h));
+			g_free(starts);
+			headers_free(hd);
+			return status_temp(st, "4.3.0", "listpipe: internal "
+			    "error: header offsets disagree with the parser");
+		}
+		hd->fields[i].offset = starts[i];
+		hd->fields[i].length = end - starts[i];
+		hd->fields[i].name = g_mime_header_get_name(h);
+		hd->fields[i].raw_value = g_mime_header_get_raw_value(h);
+	}
+	hd->nfields = n;
+	g_free(starts);
+	return 0;
+}
+
+int headers_find(const struct headers *hd, const char *name, int from)
+{
+	for (int i = from < 0 ? 0 : from; i < hd->nfields; i++)
+		if (g_ascii_strcasecmp(hd->fields[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+char *headers_value(const struct headers *hd, int index)
+{
+	char   *unfolded;
+	char   *decoded;
+
+	unfolded = g_mime_utils_header_unfold(hd->fields[index].raw_value);
+	decoded = g_mime_utils_header_decode_text(parser_options, unfolded);
+	g_free(unfolded);
+	g_strstrip(decoded);
+	return decoded;
+}
+
+int headers_has_loop(const struct headers *hd, const char *list_address)
+{
+	for (int i = headers_find(hd, "X-Loop", 0); i >= 0;
+	     i = headers_find(hd, "X-Loop", i + 1)) {
+		char   *v = headers_value(hd, i);
+		char   *p = v;
+		size_t	len;
+		int	same;
+
+		if (*p == '<')
+			p++;
+		len = strlen(p);
+		if (len > 0 && p[len - 1] == '>')
+			p[--len] = 0;
+		same = g_ascii_strcasecmp(g_strstrip(p), list_address) == 0;
+		g_free(v);
+		if (same)
+			return 1;
+	}
+	return 0;
+}
+
+int headers_raw_has(const char *head, size_t len, const char *name,
+		    const char *value)
+{
+	size_t	nlen = strlen(name);
+	size_t	vlen = strlen(value);
+	size_t	pos = 0;
+
+	while (pos < len) {
+		const char *line = head + pos;
+		const char *eol = memchr(line, '\n', len - pos);
+		size_t	llen = eol ? (size_t)(eol - line) + 1 : len - pos;
+
+		if (line[0] == '\n' || line[0] == '\r'
+		    || (line[0] != ' ' && line[0] != '\t'
+			&& !is_field_start(line, llen)))
+			break;			/* the end of the block */
+		if (llen > nlen && g_ascii_strncasecmp(line, name, nlen) == 0
+		    && line[nlen] == ':') {
+			const char *v = line + nlen + 1;
+			const char *e = line + llen;
+
+			while (v < e && (*v == ' ' || *v == '\t' || *v == '<'))
+				v++;
+			while (e > v && (e[-1] == '\n' || e[-1] == '\r'
+					 || e[-1] == ' ' || e[-1] == '\t'
+					 || e[-1] == '>'))
+				e--;
+			if ((size_t)(e - v) == vlen
+			    && g_ascii_strncasecmp(v, value, vlen) == 0)
+				return 1;
+		}
+		pos += llen;
+	}
+	return 0;
+}
+
+void headers_free(struct headers *hd)
+{
+	if (hd->parsed)
+		g_object_unref(hd->parsed);
+	g_free(hd->fields);
+	memset(hd, 0, sizeof(*hd));
+}

@@ -1,0 +1,266 @@
+/*
+ * rewrite.c - list headers, subject tag, loop guard.
+ *
+ * Values from the database pass through rewrite_header_value() before
+ * they go near a header, so no row can inject a header line.  New fields
+ * are encoded and folded by field.c, never by GMime (whose encoder can
+ * fold a poster's subject into a line that ends the header block), are
+ * checked before they are written, and use the message's own newline.
+ */
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "common/log.h"
+#include "common/text.h"
+#include "mail/field.h"
+#include "mail/rewrite.h"
+
+enum edit_mode {
+	EDIT_SET,		/* replace the first such field, drop the rest, or add */
+	EDIT_ADD,		/* add at the end, keep what is there */
+	EDIT_DROP,		/* drop every field of that name */
+	EDIT_DROP_PREFIX,	/* drop every field whose name starts so */
+};
+
+struct edit {
+	const char *name;
+	enum edit_mode mode;
+	char   *value;		/* unfolded, encoded; g_free; NULL for drops */
+	int	done;
+};
+
+#define MAX_EDITS 20
+
+char *rewrite_header_value(const char *text)
+{
+	char   *v = g_strdup(text);
+
+	return text_scrub(v, strlen(v), ' ');
+}
+
+/*
+ * contains_tag - the tag appears anywhere, in any ASCII case.  Anywhere,
+ * not just first: "Re: AW: [team] x", "Fwd: [other] [team] x" and a
+ * decoded encoded word all count, so the tag is never doubled.
+ */
+static int contains_tag(const char *subject, const char *tag)
+{
+	size_t	tlen = strlen(tag);
+
+	for (const char *s = subject; *s; s++)
+		if (g_ascii_strncasecmp(s, tag, tlen) == 0)
+			return 1;
+	return 0;
+}
+
+char *rewrite_subject(const char *raw_value, const char *tag)
+{
+	char   *decoded;
+	char   *cleantag;
+	char   *text;
+	char   *encoded;
+
+	if (tag == NULL || *tag == 0)
+		return NULL;
+	cleantag = rewrite_header_value(tag);
+	g_strstrip(cleantag);
+	if (*cleantag == 0) {
+		g_free(cleantag);
+		return NULL;
+	}
+	if (raw_value) {
+		char   *unfolded = g_mime_utils_header_unfold(raw_value);
+
+		decoded = g_mime_utils_header_decode_text(NULL, unfolded);
+		g_free(unfolded);
+	} else {
+		decoded = g_strdup("");
+	}
+	g_strstrip(decoded);
+	if (contains_tag(decoded, cleantag)) {
+		g_free(decoded);
+		g_free(cleantag);
+		return NULL;
+	}
+	text = g_strdup_printf("%s %s", cleantag,
+			       *decoded ? decoded : "(no subject)");
+	/* Decoded text is the poster's: it may hold controls, invalid
+	 * UTF-8 or a literal "=?...?=", all of which the encoder handles. */
+	encoded = field_encode_text(text);
+	g_free(text);
+	g_free(decoded);
+	g_free(cleantag);
+	return encoded;
+}
+
+static struct edit *add_edit(struct edit *edits, int *n, const char *name,
+			     enum edit_mode mode, char *value)
+{
+	struct edit *e = &edits[(*n)++];
+
+	e->name = name;
+	e->mode = mode;
+	e->value = value;
+	e->done = 0;
+	return e;
+}
+
+/* url_or_mailto - "<url>" from the database, or "<mailto:addr?query>" */
+static char *url_or_mailto(const char *url, const char *addr,
+			   const char *query)
+{
+	char   *clean;
+	char   *v;
+
+	if (url && *url) {
+		clean = rewrite_header_value(url);
+		g_strstrip(clean);
+		v = g_strdup_printf("<%s>", clean);
+	} else {
+		clean = rewrite_header_value(addr);
+		v = g_strdup_printf("<mailto:%s%s%s>", clean, query ? "?" : "",
+				    query ? query : "");
+	}
+	g_free(clean);
+	return v;
+}
+
+/* list_id - "description" <name.domain>, the phrase RFC 2047 encoded */
+static char *list_id(const struct list *list)
+{
+	char   *name = rewrite_header_value(list->name);
+	char   *domain = rewrite_header_value(list->domain);
+	char   *v;
+
+	if (list->description && *list->description) {
+		char   *phrase = field_encode_phrase(list->description);
+
+		v = g_strdup_printf("%s <%s.%s>", phrase, name, domain);
+		g_free(phrase);
+	} else {
+		v = g_strdup_printf("<%s.%s>", name, domain);
+	}
+	g_free(name);
+	g_free(domain);
+	return v;
+}
+
+static int plan_edits(const struct headers *hd, const struct list *list,
+		      struct edit *edits)
+{
+	const char *owner = list->owner;
+	int	n = 0;
+	int	subject = headers_find(hd, "Subject", 0);
+	char   *tagged = rewrite_subject(subject >= 0
+					 ? hd->fields[subject].raw_value : NULL,
+					 list->subject_prefix);
+
+	/* Upstream lists' fields go; ours replace them in place. */
+	add_edit(edits, &n, "List-Id", EDIT_SET, list_id(list));
+	add_edit(edits, &n, "List-Help", EDIT_SET,
+		 url_or_mailto(list->help_url, owner, "subject=help"));
+	add_edit(edits, &n, "List-Subscribe", EDIT_SET,
+		 url_or_mailto(list->subscribe_url, owner, "subject=subscribe"));
+	add_edit(edits, &n, "List-Unsubscribe", EDIT_SET,
+		 url_or_mailto(list->unsubscribe_url, owner,
+			       "subject=unsubscribe"));
+	add_edit(edits, &n, "List-Post", EDIT_SET,
+		 url_or_mailto(NULL, list->address, NULL));
+	add_edit(edits, &n, "List-Owner", EDIT_SET,
+		 url_or_mailto(list->owner_url, owner, NULL));
+	if (list->archive_url && *list->archive_url)
+		add_edit(edits, &n, "List-Archive", EDIT_SET,
+			 url_or_mailto(list->archive_url, NULL, NULL));
+	add_edit(edits, &n, "List-", EDIT_DROP_PREFIX, NULL);
+	/* pipe(8) flag R wrote the poster's envelope sender there; the copy's
+	 * envelope sender is ours, and final delivery adds its own. */
+	add_edit(edits, &n, "Return-Path", EDIT_DROP, NULL);
+	if (tagged)
+		add_edit(edits, &n, "Subject", EDIT_SET, tagged);
+	if (strcmp(list->reply_to, "list") == 0)
+		add_edit(edits, &n, "Reply-To", EDIT_SET,
+			 rewrite_header_value(list->address));
+	else if (strcmp(list->reply_to, "poster") != 0)
+		add_edit(edits, &n, "Reply-To", EDIT_SET,
+			 rewrite_header_value(list->reply_to));
+	add_edit(edits, &n, "Sender", EDIT_SET,
+		 rewrite_header_value(list->bounces));
+	add_edit(edits, &n, "Precedence", EDIT_SET, g_strdup("bulk"));
+	add_edit(edits, &n, "X-Auto-Response-Suppress", EDIT_SET,
+		 g_strdup("OOF"));
+	add_edit(edits, &n, "X-Loop", EDIT_ADD,
+		 rewrite_header_value(list->address));
+	return n;
+}
+
+/*
+ * append_field - write one field.  A value that cannot be written safely
+ * (a database URL longer than a line may be, say) costs that field and a
+ * warning, never the header block; but without X-Loop a copy could loop,
+ * so that one is an error.
+ */
+static int append_field(GString *out, const char *name, const char *value,
+			const char *newline, struct status *st)
+{
+	if (field_append(out, name, value, newline) == 0)
+		return 0;
+	if (g_ascii_strcasecmp(name, "X-Loop") == 0)
+		return status_temp(st, "4.3.0", "listpipe: internal error: "
+				   "cannot write X-Loop: %.80s", value);
+	log_warn("not adding %s: the value cannot be written as a header "
+		 "field: %.60s", name, value);
+	return 0;
+}
+
+int rewrite_list_copy(const struct headers *hd, const struct list *list,
+		      char **out, size_t *out_len, struct status *st)
+{
+	struct edit edits[MAX_EDITS];
+	int	nedits = plan_edits(hd, list, edits);
+	GString *block = g_string_sized_new(hd->block_len + 1024);
+	int	rc = 0;
+
+	for (int i = 0; i < hd->nfields; i++) {
+		const struct header_field *f = &hd->fields[i];
+		struct edit *hit = NULL;
+
+		for (int e = 0; e < nedits && hit == NULL; e++) {
+			if ((edits[e].mode == EDIT_SET
+			     || edits[e].mode == EDIT_DROP)
+			    && g_ascii_strcasecmp(f->name, edits[e].name) == 0)
+				hit = &edits[e];
+			else if (edits[e].mode == EDIT_DROP_PREFIX
+			    && g_ascii_strncasecmp(f->name, edits[e].name,
+						   strlen(edits[e].name)) == 0)
+				hit = &edits[e];
+		}
+		if (hit == NULL) {
+			g_string_append_len(block, hd->block + f->offset,
+					    (gssize)f->length);
+			/* The last line may lack a newline; more follows. */
+			if (block->str[block->len - 1] != '\n')
+				g_string_append(block, hd->newline);
+		} else if (hit->mode == EDIT_SET && !hit->done) {
+			if (append_field(block, hit->name, hit->value,
+					 hd->newline, st) < 0)
+				rc = -1;
+			hit->done = 1;
+		}
+	}
+	for (int e = 0; e < nedits; e++) {
+		if ((edits[e].mode == EDIT_SET || edits[e].mode == EDIT_ADD)
+		    && !edits[e].done
+		    && append_field(block, edits[e].name, edits[e].value,
+				    hd->newline, st) < 0)
+			rc = -1;
+		g_free(edits[e].value);
+	}
+	if (rc < 0) {
+		g_string_free(block, TRUE);
+		return -1;
+	}
+	*out_len = block->len;
+	*out = g_string_free(block, FALSE);
+	return 0;
+}
