@@ -171,7 +171,8 @@ static void find_services(struct checker *ck)
 	char	buf[65536];
 	char  **lines;
 
-	g_strlcpy(ck->user, DEF_LISTPIPE_USER, sizeof(ck->user));
+	g_strlcpy(ck->user, ck->ctl->user ? ck->ctl->user : DEF_LISTPIPE_USER,
+		  sizeof(ck->user));
 	ck->services = g_ptr_array_new_with_free_func(g_free);
 	if (access(DEF_POSTCONF, X_OK) != 0
 	    || postfix_tool(ck, DEF_POSTCONF, args, buf, sizeof(buf)) != 0) {
@@ -203,6 +204,8 @@ static void find_services(struct checker *ck)
 		}
 	}
 	g_strfreev(lines);
+	if (ck->ctl->user)
+		g_strlcpy(ck->user, ck->ctl->user, sizeof(ck->user));
 	if (ck->services->len == 0) {
 		problem(ck, "append postfix/master.cf to master.cf and run "
 			"\"postfix reload\"", "master.cf has no service that "
@@ -289,12 +292,25 @@ static char *acl_fix(const char *dir, const char *user)
 			       "(see the README)", user, dir);
 }
 
+/* user_copy - getpwnam's answer, copied out of its static storage */
+static struct passwd *user_copy(const char *name, struct passwd *pw)
+{
+	struct passwd *found = getpwnam(name);
+
+	if (found == NULL)
+		return NULL;
+	*pw = *found;
+	pw->pw_name = g_strdup(found->pw_name);
+	return pw;
+}
+
 /* check_spool - the rules listpipe applies, and who can do what */
 static void check_spool(struct checker *ck)
 {
 	struct ctl *ctl = ck->ctl;
-	struct passwd *lp = getpwnam(ck->user);
-	struct passwd *pf = getpwnam(DEF_ACL_USER);
+	struct passwd lp_entry, pf_entry;
+	struct passwd *lp = user_copy(ck->user, &lp_entry);
+	struct passwd *pf = user_copy(DEF_ACL_USER, &pf_entry);
 	struct stat sb;
 	char	who[80];
 	char   *dbdir = g_path_get_dirname(ctl->database);
@@ -364,6 +380,10 @@ static void check_spool(struct checker *ck)
 	g_free(spool_acl);
 	g_free(db_acl);
 	g_free(dbdir);
+	if (lp)
+		g_free(lp->pw_name);
+	if (pf)
+		g_free(pf->pw_name);
 }
 
 /* in_list - is domain a word of a Postfix list value (commas, blanks)? A

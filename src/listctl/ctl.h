@@ -23,6 +23,7 @@ struct ctl {
 	const char *spooldir;		/* -m */
 	const char *sendmail;		/* -s, for commands that send mail */
 	const char *postfix_dir;	/* -c: postconf -c; NULL: the default */
+	const char *user;		/* -u: listpipe's user; NULL: master.cf */
 	FILE   *out;
 };
 

@@ -2,7 +2,7 @@
  * listctl - the operator's command for listpipe.
  *
  *   listctl [-d database] [-m spooldir] [-s sendmail] [-c postfix_dir]
- *           command [args]
+ *           [-u user] command [args]
  *   listctl -h | -V
  *
  * Every command is a row of the table below, "name args -> function",
@@ -34,7 +34,7 @@ static const struct command {
 static void usage(FILE *f, int full)
 {
 	fprintf(f, "usage: listctl [-d database] [-m spooldir] [-s sendmail] "
-		"[-c postfix_dir] command [args]\n"
+		"[-c postfix_dir] [-u user] command [args]\n"
 		"       listctl -h | -V\n");
 	if (!full)
 		return;
@@ -65,11 +65,11 @@ int ctl_open_db(struct ctl *ctl, struct db **db)
 
 int main(int argc, char **argv)
 {
-	struct ctl ctl = {DEF_DATABASE, DEF_SPOOLDIR, DEF_SENDMAIL, NULL,
+	struct ctl ctl = {DEF_DATABASE, DEF_SPOOLDIR, DEF_SENDMAIL, NULL, NULL,
 			  stdout};
 	int	ch;
 
-	while ((ch = getopt(argc, argv, "+d:m:s:c:hV")) != -1) {
+	while ((ch = getopt(argc, argv, "+d:m:s:c:u:hV")) != -1) {
 		switch (ch) {
 		case 'd':
 			ctl.database = optarg;
@@ -82,6 +82,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			ctl.postfix_dir = optarg;
+			break;
+		case 'u':
+			ctl.user = optarg;
 			break;
 		case 'h':
 			usage(stdout, 1);

@@ -170,10 +170,27 @@ void tdir_hand_over(struct tdir *t)
 		chown_tree(t->path);
 }
 
+static void run_bin(const char *var, struct run *r, const char *input,
+		    size_t input_len, const struct run_opts *opts,
+		    const char *const *argv);
+
 void run_listpipe(struct run *r, const char *input, size_t input_len,
 		  const struct run_opts *opts, const char *const *argv)
 {
-	const char *bin = getenv("LISTPIPE_BIN");
+	run_bin("LISTPIPE_BIN", r, input, input_len, opts, argv);
+}
+
+void run_listctl(struct run *r, const struct run_opts *opts,
+		 const char *const *argv)
+{
+	run_bin("LISTCTL_BIN", r, "", 0, opts, argv);
+}
+
+static void run_bin(const char *var, struct run *r, const char *input,
+		    size_t input_len, const struct run_opts *opts,
+		    const char *const *argv)
+{
+	const char *bin = getenv(var);
 	int	in[2], out[2];
 	pid_t	pid;
 	int	wstatus;
@@ -184,7 +201,7 @@ void run_listpipe(struct run *r, const char *input, size_t input_len,
 
 	if (opts == NULL)
 		opts = &none;
-	cr_assert(bin != NULL, "LISTPIPE_BIN is not set");
+	cr_assert(bin != NULL, "%s is not set", var);
 	args[n++] = bin;
 	for (int i = 0; argv[i] && n < 198; i++)
 		args[n++] = argv[i];

@@ -50,6 +50,10 @@ struct run_opts {
 void	run_listpipe(struct run *r, const char *input, size_t input_len,
 		     const struct run_opts *opts, const char *const *argv);
 
+/* run_listctl - the same for $LISTCTL_BIN (no input) */
+void	run_listctl(struct run *r, const struct run_opts *opts,
+		    const char *const *argv);
+
 void	run_free(struct run *r);
 
 /* sent_count - how many sendmail runs the fake recorded */

@@ -1,0 +1,340 @@
+/*
+ * listctl.c - the operator's command: check finds each thing a
+ * postmaster gets wrong and says how to fix it; lists and show answer
+ * from the database; its exit codes are its own (0, 1, 2).
+ *
+ * listctl runs as root here, as an operator runs it, so that check can
+ * test access as the listpipe user ("nobody" in these tests) and as
+ * postfix.  The Postfix part runs the real postconf and postmap on a
+ * private configuration directory, and is skipped without them.
+ */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static const struct run_opts as_root = {.as_root = 1};
+
+/* ctl - run listctl -d DB -m SPOOL -u USER [-c DIR] ARGS... */
+static void ctl(struct run *r, struct tdir *t, const char *postfix_dir,
+		const char *a1, const char *a2)
+{
+	const char *argv[16];
+	int	n = 0;
+
+	argv[n++] = "-d";
+	argv[n++] = t->db;
+	argv[n++] = "-m";
+	argv[n++] = t->spool;
+	argv[n++] = "-u";
+	argv[n++] = running_as_root() ? "nobody" : g_get_user_name();
+	if (postfix_dir) {
+		argv[n++] = "-c";
+		argv[n++] = postfix_dir;
+	}
+	argv[n++] = a1;
+	if (a2)
+		argv[n++] = a2;
+	argv[n] = NULL;
+	run_listctl(r, &as_root, argv);
+}
+
+/* has_problem - a "problem:" line that contains all of what */
+static int has_problem(const char *out, const char *what)
+{
+	for (const char *p = strstr(out, "problem: "); p;
+	     p = strstr(p + 1, "problem: ")) {
+		const char *eol = strchr(p, '\n');
+		char   *line = g_strndup(p, eol ? (size_t)(eol - p) : strlen(p));
+		int	hit = strstr(line, what) && strstr(line, "; fix: ");
+
+		g_free(line);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+static int have_postfix(void)
+{
+	return access("/usr/sbin/postconf", X_OK) == 0
+	       && access("/usr/sbin/postmap", X_OK) == 0;
+}
+
+/* postfix_dir - a private Postfix configuration naming relay_domains and
+ * a transport table, with listpipe's master.cf service */
+static char *postfix_dir(struct tdir *t, const char *relay,
+			 const char *transport_line)
+{
+	char   *dir = g_strdup_printf("%s/postfix", t->path);
+	char   *path, *text, *cmd;
+
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	path = g_strdup_printf("%s/main.cf", dir);
+	text = g_strdup_printf("relay_domains = %s\ntransport_maps = "
+			       "hash:%s/transport\n", relay, dir);
+	write_file(path, text, strlen(text), 0644);
+	g_free(path);
+	g_free(text);
+	path = g_strdup_printf("%s/master.cf", dir);
+	text = g_strdup_printf("listpipe unix - n n - - pipe\n  flags=Rq "
+			       "user=nobody null_sender= argv=/usr/local/sbin/"
+			       "listpipe -f ${sender} -- ${recipient}\n");
+	write_file(path, text, strlen(text), 0644);
+	g_free(path);
+	g_free(text);
+	path = g_strdup_printf("%s/transport", dir);
+	write_file(path, transport_line, strlen(transport_line), 0644);
+	cmd = g_strdup_printf("/usr/sbin/postmap -c %s hash:%s", dir, path);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	g_free(cmd);
+	g_free(path);
+	return dir;
+}
+
+/* healthy - a set-up with nothing wrong, apart from what a test breaks */
+static void healthy(struct tdir *t)
+{
+	char   *cmd;
+
+	fixture(t, NULL);
+	tdir_sql(t, "PRAGMA journal_mode = WAL");
+	/* Postfix reads the database and makes its -wal/-shm files. */
+	cmd = g_strdup_printf("setfacl -m u:postfix:rwx %s && setfacl -m "
+			      "u:postfix:rw %s/lists.db", t->path, t->path);
+	if (system("getent passwd postfix >/dev/null") == 0
+	    && system(cmd) != 0)
+		cr_skip_test("setfacl failed");
+	g_free(cmd);
+}
+
+Test(listctl, check_on_a_healthy_setup_finds_nothing_and_exits_0)
+{
+	struct tdir t;
+	struct run r;
+	char   *pf = NULL;
+
+	if (!running_as_root())
+		cr_skip_test("check tests access as other users: needs root");
+	healthy(&t);
+	if (have_postfix())
+		pf = postfix_dir(&t, "lists.example.org",
+				 "lists.example.org listpipe:\n");
+	ctl(&r, &t, pf, "check", NULL);
+	cr_expect_eq(r.exit_code, 0, "%s", r.output);
+	cr_expect(strstr(r.output, "listctl check: no problems found\n"), "%s",
+		  r.output);
+	cr_expect_null(strstr(r.output, "problem:"), "%s", r.output);
+	run_free(&r);
+	g_free(pf);
+}
+
+Test(listctl, check_finds_a_missing_database)
+{
+	struct tdir t;
+	struct run r;
+
+	tdir_make(&t);
+	ctl(&r, &t, NULL, "check", NULL);
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect(has_problem(r.output, "lists.db: No such file or directory"),
+		  "%s", r.output);
+	cr_expect(strstr(r.output, "fix: sqlite3 "), "%s", r.output);
+	run_free(&r);
+}
+
+Test(listctl, check_finds_an_unknown_schema)
+{
+	struct tdir t;
+	struct run r;
+
+	fixture(&t, "PRAGMA user_version = 99");
+	ctl(&r, &t, NULL, "check", NULL);
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect(has_problem(r.output, "has schema version 99"), "%s",
+		  r.output);
+	run_free(&r);
+}
+
+Test(listctl, check_finds_a_database_not_in_wal_mode)
+{
+	struct tdir t;
+	struct run r;
+
+	fixture(&t, "PRAGMA journal_mode = DELETE");
+	ctl(&r, &t, NULL, "check", NULL);
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect(has_problem(r.output, "is in journal mode delete, not WAL"),
+		  "%s", r.output);
+	cr_expect(strstr(r.output, "'PRAGMA journal_mode = WAL'"), "%s",
+		  r.output);
+	run_free(&r);
+}
+
+Test(listctl, check_finds_an_enabled_list_without_an_enabled_owner)
+{
+	struct tdir t;
+	struct run r;
+
+	fixture(&t, "INSERT INTO lists(address) VALUES('solo@lists.example.org');"
+		    "INSERT INTO lists(address, enabled) VALUES"
+		    "  ('off@lists.example.org', 0);"
+		    "UPDATE members SET state = 'disabled' WHERE role = 'owner'");
+	ctl(&r, &t, NULL, "check", NULL);
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect(has_problem(r.output, "list solo@lists.example.org has no "
+			      "enabled owner"), "%s", r.output);
+	cr_expect(has_problem(r.output, "list team@lists.example.org has no "
+			      "enabled owner"), "the owner is disabled: %s",
+		  r.output);
+	cr_expect_null(strstr(r.output, "off@lists.example.org"),
+		       "a disabled list needs no owner: %s", r.output);
+	run_free(&r);
+}
+
+Test(listctl, check_finds_a_spool_others_can_write_in)
+{
+	struct tdir t;
+	struct run r;
+
+	fixture(&t, NULL);
+	chmod(t.spool, 0777);
+	ctl(&r, &t, NULL, "check", NULL);
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect(has_problem(r.output, "is writable by everyone (mode 777)"),
+		  "%s", r.output);
+	run_free(&r);
+}
+
+Test(listctl, check_finds_a_spool_the_listpipe_user_cannot_write)
+{
+	struct tdir t;
+	struct run r;
+
+	if (!running_as_root())
+		cr_skip_test("needs root to test as another user");
+	fixture(&t, NULL);
+	cr_assert_eq(chown(t.spool, 0, 0), 0);
+	chmod(t.spool, 0755);
+	ctl(&r, &t, NULL, "check", NULL);
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect(has_problem(r.output, "nobody cannot write in the spool "
+			      "directory"), "%s", r.output);
+	cr_expect(strstr(r.output, "fix: setfacl -m u:postfix:rwx"), "%s",
+		  r.output);
+	run_free(&r);
+}
+
+Test(listctl, check_finds_a_database_postfix_cannot_read)
+{
+	struct tdir t;
+	struct run r;
+
+	if (!running_as_root()
+	    || system("getent passwd postfix >/dev/null") != 0)
+		cr_skip_test("needs root and the postfix user");
+	fixture(&t, NULL);
+	chmod(t.db, 0600);
+	ctl(&r, &t, NULL, "check", NULL);
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect(has_problem(r.output, "postfix cannot read the database"),
+		  "%s", r.output);
+	run_free(&r);
+}
+
+Test(listctl, check_finds_list_domains_postfix_does_not_route_here)
+{
+	struct tdir t;
+	struct run r;
+	char   *pf;
+
+	if (!have_postfix())
+		cr_skip_test("needs postconf and postmap");
+	fixture(&t, "INSERT INTO lists(address) VALUES('x@other.example');"
+		    "INSERT INTO members(list, address, role) VALUES"
+		    "  ('x@other.example', 'o@example.net', 'owner');");
+	/* lists.example.org relayed but sent to smtp; other.example neither */
+	pf = postfix_dir(&t, "lists.example.org", "lists.example.org smtp:\n");
+	ctl(&r, &t, pf, "check", NULL);
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect(has_problem(r.output, "list domain other.example is not in "
+			      "relay_domains"), "%s", r.output);
+	cr_expect(has_problem(r.output, "list domain lists.example.org is "
+			      "routed to smtp, not to listpipe"), "%s", r.output);
+	cr_expect(has_problem(r.output, "list domain other.example is routed "
+			      "to the default transport"), "%s", r.output);
+	cr_expect_null(strstr(r.output, "lists.example.org is not in "
+			      "relay_domains"), "%s", r.output);
+	run_free(&r);
+	g_free(pf);
+}
+
+Test(listctl, lists_prints_one_line_a_list)
+{
+	struct tdir t;
+	struct run r;
+
+	fixture(&t, "INSERT INTO lists(address, enabled) VALUES"
+		    "  ('off@lists.example.org', 0)");
+	ctl(&r, &t, NULL, "lists", NULL);
+	cr_expect_eq(r.exit_code, 0, "%s", r.output);
+	cr_expect(strstr(r.output, "\noff@lists.example.org") && strstr(r.output,
+		  " disabled "), "%s", r.output);
+	cr_expect(strstr(r.output, "\nteam@lists.example.org                   "
+		  "enabled        2      0        0      1          2\n"), "%s",
+		  r.output);
+	run_free(&r);
+}
+
+Test(listctl, show_prints_settings_and_members_with_nested_lists_marked)
+{
+	struct tdir t;
+	struct run r;
+
+	fixture(&t, "INSERT INTO lists(address) VALUES('sub@lists.example.org');"
+		    "INSERT INTO members(list, address) VALUES"
+		    "  ('team@lists.example.org', 'sub@lists.example.org');");
+	ctl(&r, &t, NULL, "show", "Team@Lists.Example.org");
+	cr_expect_eq(r.exit_code, 0, "%s", r.output);
+	cr_expect(strstr(r.output, "subject_prefix   [team]\n"), "%s", r.output);
+	cr_expect(strstr(r.output, "description      Team talk\n"), "%s",
+		  r.output);
+	cr_expect(strstr(r.output, "owner  enabled   olga@example.net\n"), "%s",
+		  r.output);
+	cr_expect(strstr(r.output, "member enabled   sub@lists.example.org  "
+		  "(list: its members are expanded in)\n"), "%s", r.output);
+	cr_expect(strstr(r.output, "member enabled   alice@example.net\n"), "%s",
+		  r.output);
+	run_free(&r);
+	ctl(&r, &t, NULL, "show", "nope@lists.example.org");
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect_str_eq(r.output, "listctl: no list nope@lists.example.org\n");
+	run_free(&r);
+}
+
+Test(listctl, usage_errors_exit_2_with_one_line)
+{
+	struct tdir t;
+	struct run r;
+	const char *none[] = {NULL};
+	const char *unknown[] = {"frobnicate", NULL};
+	const char *extra[] = {"lists", "x", NULL};
+	const char *const *cases[] = {none, unknown, extra};
+
+	tdir_make(&t);
+	for (size_t i = 0; i < 3; i++) {
+		run_listctl(&r, &as_root, cases[i]);
+		cr_expect_eq(r.exit_code, 2, "case %zu: %s", i, r.output);
+		cr_expect(strstr(r.output, "usage: listctl"), "case %zu: %s", i,
+			  r.output);
+		run_free(&r);
+	}
+	run_listctl(&r, &as_root, (const char *[]){"-V", NULL});
+	cr_expect_eq(r.exit_code, 0);
+	cr_expect(strncmp(r.output, "listctl ", 8) == 0, "%s", r.output);
+	run_free(&r);
+}
