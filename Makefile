@@ -189,7 +189,7 @@ asan-test: build/asan/listpipe build/asan/listctl build/asan/unit-tests build/in
 
 # As root the packages are installed and the suite runs; otherwise
 # tests/e2e/run says SKIPPED and why.
-e2e-test: listpipe
+e2e-test: all
 	@echo "== end-to-end tests through a private Postfix"
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory e2e-deps; fi
 	tests/e2e/run
