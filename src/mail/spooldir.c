@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/params.h"
+#include "common/text.h"
 #include "mail/spooldir.h"
 
 /* The on-disk form of a POSIX ACL (linux/posix_acl_xattr.h). */
@@ -41,10 +42,7 @@ int spooldir_name_ok(const char *name)
 {
 	if (*name == 0 || *name == '.')
 		return 0;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (*p == '/' || *p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
+	return strchr(name, '/') == NULL && text_is_clean(name);
 }
 
 /* allowed_writer - a named ACL user who may write: us, or postfix */
