@@ -41,8 +41,11 @@ pf_members alice@members.test bob@members.test carol@members.test olga@members.t
 pf_start > "$PF/start.out" 2>&1 || { cat "$PF/start.out"; exit 1; }
 grep -A2 '^listpipe' "$PF/etc/master.cf"
 
-step "the list, from the sqlite3 shell (SELECT * FROM list_summary)"
-sqlite3 -header -column "$PF/lib/lists.db" "SELECT * FROM list_summary"
+step "the list, as listctl lists shows it"
+"$TOP/listctl" -d "$PF/lib/lists.db" lists
+
+step "listctl check looks the set-up over (database, spool, access, Postfix routing)"
+"$TOP/listctl" -c "$PF/etc" -d "$PF/lib/lists.db" -m "$PF/lib" check || true
 
 step "carol posts through SMTP"
 cat > "$PF/post.eml" <<'MSG'

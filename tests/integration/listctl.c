@@ -229,6 +229,23 @@ Test(listctl, check_finds_a_spool_the_listpipe_user_cannot_write)
 	run_free(&r);
 }
 
+Test(listctl, check_finds_a_database_the_listpipe_user_cannot_write)
+{
+	struct tdir t;
+	struct run r;
+
+	if (!running_as_root())
+		cr_skip_test("needs root to test as another user");
+	fixture(&t, NULL);
+	cr_assert_eq(chown(t.db, 0, 0), 0);
+	chmod(t.db, 0644);
+	ctl(&r, &t, NULL, "check", NULL);
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect(has_problem(r.output, "nobody cannot read and write the "
+			      "database"), "%s", r.output);
+	run_free(&r);
+}
+
 Test(listctl, check_finds_a_database_postfix_cannot_read)
 {
 	struct tdir t;
