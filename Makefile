@@ -199,11 +199,20 @@ e2e-test: all
 FUZZ_SECONDS ?= 60
 CORPUS	?= $(CURDIR)/../shared/corpus
 
-build/fuzz/headers_fuzz: tests/fuzz/headers_fuzz.c $(LIB_SRC) | build/deps.ok
-	mkdir -p build/fuzz
-	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS)) -Isrc \
-		-o $@ tests/fuzz/headers_fuzz.c $(LIB_SRC) $(LIBS)
+# The same library, built by clang with the coverage libFuzzer needs.
+FUZZ_CFLAGS = $(CSTD) -g -O1 -fno-sanitize-recover=all -Isrc \
+	      $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+
+build/fuzz/obj/%.o: src/%.c | build/deps.ok
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+build/fuzz/liblistpipe.a: $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
+	$(AR) rcs $@ $^
+
+build/fuzz/headers_fuzz: tests/fuzz/headers_fuzz.c build/fuzz/liblistpipe.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ tests/fuzz/headers_fuzz.c build/fuzz/liblistpipe.a $(LIBS)
 
 # tests/fuzz/corpus holds inputs that once found a bug (replayed first, so
 # a regression fails at once); tests/fuzz/seeds and headers.dict steer it
