@@ -108,9 +108,13 @@ int db_open(struct db **dbp, const char *path, int read_only,
 		return -1;
 	}
 	sqlite3_busy_timeout(db->sql, DB_BUSY_TIMEOUT_MS);
-	/* Keep -wal and -shm when we close, so that Postfix's sqlite: maps,
-	 * which may not create them, can always read. */
-	sqlite3_file_control(db->sql, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	/* Delivering, keep -wal and -shm when we close, so that Postfix's
+	 * sqlite: maps, which may not create them, can always read.  A
+	 * reader that only looks (listctl, a dry run) leaves nothing behind
+	 * that it created, perhaps as root. */
+	if (!read_only)
+		sqlite3_file_control(db->sql, "main", SQLITE_FCNTL_PERSIST_WAL,
+				     &persist);
 
 	if (pragma_text(db, "PRAGMA user_version", "read schema version",
 			version, sizeof(version), st) < 0)

@@ -170,14 +170,22 @@ static void find_services(struct checker *ck)
 	static const char *const args[] = {"-M", NULL};
 	char	buf[65536];
 	char  **lines;
+	int	user_found = 0;
+	int	rc;
 
 	g_strlcpy(ck->user, ck->ctl->user ? ck->ctl->user : DEF_LISTPIPE_USER,
 		  sizeof(ck->user));
 	ck->services = g_ptr_array_new_with_free_func(g_free);
-	if (access(DEF_POSTCONF, X_OK) != 0
-	    || postfix_tool(ck, DEF_POSTCONF, args, buf, sizeof(buf)) != 0) {
-		note(ck, "%s cannot be run: Postfix's settings are not checked",
+	if (access(DEF_POSTCONF, X_OK) != 0) {
+		note(ck, "%s is not there: Postfix's settings are not checked",
 		     DEF_POSTCONF);
+		g_ptr_array_add(ck->services, g_strdup("listpipe"));
+		return;
+	}
+	if ((rc = postfix_tool(ck, DEF_POSTCONF, args, buf, sizeof(buf))) != 0) {
+		note(ck, "%s%s%s -M failed (exit %d): Postfix's settings are "
+		     "not checked", DEF_POSTCONF, ck->ctl->postfix_dir ? " -c "
+		     : "", ck->ctl->postfix_dir ? ck->ctl->postfix_dir : "", rc);
 		g_ptr_array_add(ck->services, g_strdup("listpipe"));
 		return;
 	}
@@ -197,17 +205,19 @@ static void find_services(struct checker *ck)
 			continue;
 		g_ptr_array_add(ck->services,
 				g_strndup(*l, strcspn(*l, " \t")));
-		if (user_at && ck->services->len == 1) {
+		if (user_at && !user_found) {
 			user_at += 6;
 			g_strlcpy(ck->user, user_at, sizeof(ck->user));
 			ck->user[strcspn(ck->user, " \t:")] = 0;
+			user_found = 1;
 		}
 	}
 	g_strfreev(lines);
 	if (ck->ctl->user)
 		g_strlcpy(ck->user, ck->ctl->user, sizeof(ck->user));
 	if (ck->services->len == 0) {
-		problem(ck, "append postfix/master.cf to master.cf and run "
+		problem(ck, "append /usr/local/share/listpipe/master.cf "
+			"(postfix/master.cf in the source) to master.cf and run "
 			"\"postfix reload\"", "master.cf has no service that "
 			"runs listpipe");
 		g_ptr_array_add(ck->services, g_strdup("listpipe"));
@@ -225,8 +235,12 @@ static struct db *check_database(struct checker *ck)
 	struct address_list no_owner = {0};
 
 	if (stat(ctl->database, &sb) < 0) {
-		char   *fix = g_strdup_printf("sqlite3 %s < /usr/local/share/"
-			"listpipe/schema.sql (see listpipe(5))", ctl->database);
+		char   *fix = errno == ENOENT
+			? g_strdup_printf("sqlite3 %s < /usr/local/share/listpipe"
+					  "/schema.sql (sql/schema.sql in the "
+					  "source; see listpipe(5))", ctl->database)
+			: g_strdup("make every directory on the way searchable "
+				   "(x) for the users that use it");
 
 		problem(ck, fix, "database %s: %s", ctl->database,
 			strerror(errno));
@@ -237,8 +251,9 @@ static struct db *check_database(struct checker *ck)
 		const char *r = strncmp(st.reason, "listpipe: ", 10) == 0
 				? st.reason + 10 : st.reason;
 
-		problem(ck, strstr(r, "schema") ? "load sql/schema.sql into a "
-			"new database, or use the listpipe that made this one"
+		problem(ck, strstr(r, "schema") ? "load /usr/local/share/"
+			"listpipe/schema.sql (sql/schema.sql in the source) into "
+			"a new database, or use the listpipe that made this one"
 			: "see the reason", "%s", r);
 		return NULL;
 	}
@@ -278,7 +293,8 @@ static void check_access(struct checker *ck, const struct passwd *pw,
 		problem(ck, fix, "%s %s %s", pw->pw_name, what, path);
 		break;
 	case -1:
-		note(ck, "run as root to check that %s %s %s", pw->pw_name,
+		note(ck, "%s whether %s can %s %s", geteuid() == 0 ? "could "
+		     "not test" : "run as root to test", pw->pw_name,
 		     what + strlen("cannot "), path);
 		break;
 	}
@@ -304,6 +320,56 @@ static struct passwd *user_copy(const char *name, struct passwd *pw)
 	return pw;
 }
 
+/*
+ * check_database_files - the database and its -wal and -shm files, for
+ * the listpipe user (reads and writes all) and postfix (its lookups read
+ * the database and the -wal file and, as every WAL reader, write -shm),
+ * and the directory both create those files in when they are missing
+ */
+static void check_database_files(struct checker *ck, struct passwd *lp,
+				 struct passwd *pf, const char *dbdir,
+				 const char *dir_acl)
+{
+	static const struct {
+		int	postfix;	/* 0: the listpipe user, 1: postfix */
+		const char *suffix;
+		int	mode;
+		const char *what;
+	} needs[] = {
+		{0, "", R_OK | W_OK, "cannot read and write the database"},
+		{0, "-wal", R_OK | W_OK, "cannot read and write"},
+		{0, "-shm", R_OK | W_OK, "cannot read and write"},
+		{1, "", R_OK, "cannot read the database, for Postfix's "
+		 "recipient lookups,"},
+		{1, "-wal", R_OK, "cannot read"},
+		{1, "-shm", R_OK | W_OK, "cannot read and write"},
+	};
+
+	for (size_t i = 0; i < sizeof(needs) / sizeof(*needs); i++) {
+		struct passwd *pw = needs[i].postfix ? pf : lp;
+		char   *path, *fix;
+
+		if (pw == NULL)
+			continue;
+		path = g_strconcat(ck->ctl->database, needs[i].suffix, NULL);
+		fix = g_strdup_printf("setfacl -m u:%s:%s %s, or chown %s and "
+				      "chmod 660 it", pw->pw_name,
+				      needs[i].mode & W_OK ? "rw" : "r", path,
+				      lp ? lp->pw_name : DEF_LISTPIPE_USER);
+		if (access(path, F_OK) == 0)
+			check_access(ck, pw, path, needs[i].mode, needs[i].what,
+				     fix);
+		g_free(fix);
+		g_free(path);
+	}
+	if (lp)
+		check_access(ck, lp, dbdir, W_OK | X_OK, "cannot create the "
+			     "database's -wal and -shm files in", dir_acl);
+	if (pf)
+		check_access(ck, pf, dbdir, W_OK | X_OK, "cannot create the "
+			     "database's -wal and -shm files in", dir_acl);
+}
+
 /* check_spool - the rules listpipe applies, and who can do what */
 static void check_spool(struct checker *ck)
 {
@@ -323,8 +389,8 @@ static void check_spool(struct checker *ck)
 		fix = g_strdup_printf("useradd --system --home-dir %s --shell "
 				      "/usr/sbin/nologin %s", ctl->spooldir,
 				      ck->user);
-		problem(ck, fix, "user %s (user= of the listpipe service) does "
-			"not exist", ck->user);
+		problem(ck, fix, "user %s, listpipe's user, does not exist",
+			ck->user);
 		g_free(fix);
 	}
 	fd = open(ctl->spooldir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -365,18 +431,8 @@ static void check_spool(struct checker *ck)
 				     "cannot write in the spool directory",
 				     spool_acl);
 	}
-	if (lp && access(ctl->database, F_OK) == 0) {
-		check_access(ck, lp, ctl->database, R_OK | W_OK,
-			     "cannot read and write the database", db_acl);
-		check_access(ck, lp, dbdir, W_OK | X_OK, "cannot create the "
-			     "database's -wal and -shm files in", db_acl);
-	}
-	if (pf && access(ctl->database, F_OK) == 0) {
-		check_access(ck, pf, ctl->database, R_OK, "cannot read the "
-			     "database (Postfix's recipient lookups)", db_acl);
-		check_access(ck, pf, dbdir, W_OK | X_OK, "cannot create the "
-			     "database's -wal and -shm files in", db_acl);
-	}
+	if (access(ctl->database, F_OK) == 0)
+		check_database_files(ck, lp, pf, dbdir, db_acl);
 	g_free(spool_acl);
 	g_free(db_acl);
 	g_free(dbdir);
@@ -486,8 +542,11 @@ int cmd_check(struct ctl *ctl, int argc, char **argv)
 	struct db *db;
 
 	find_services(&ck);
-	db = check_database(&ck);
+	/* Files first: opening the database as root makes SQLite create
+	 * -wal and -shm and give them the database's owner and mode, which
+	 * would hide what Postfix and listpipe find there now. */
 	check_spool(&ck);
+	db = check_database(&ck);
 	check_postfix(&ck, db);
 	db_close(db);
 	g_ptr_array_free(ck.services, TRUE);

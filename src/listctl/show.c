@@ -2,6 +2,8 @@
  * show.c - listctl show LIST: a list's settings and its members, nested
  * lists marked.
  */
+#include <string.h>
+
 #include "db/lists.h"
 #include "db/members.h"
 #include "listctl/ctl.h"
@@ -54,8 +56,11 @@ int cmd_show(struct ctl *ctl, int argc, char **argv)
 	fprintf(ctl->out, "\n%-6s %-9s %s\n", "role", "state", "address");
 	for (size_t i = 0; i < n; i++)
 		fprintf(ctl->out, "%-6s %-9s %s%s\n", m[i].role, m[i].state,
-			m[i].address, m[i].is_list ? "  (list: its members "
-			"are expanded in)" : "");
+			m[i].address, !m[i].is_list ? ""
+			: strcmp(m[i].role, "member") == 0
+			  && strcmp(m[i].state, "enabled") == 0
+			? "  (list: its members are expanded in)"
+			: "  (list: not expanded, it is not an enabled member)");
 	db_members_free(m, n);
 	db_list_free(&list);
 	db_close(db);

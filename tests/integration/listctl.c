@@ -96,16 +96,19 @@ static char *postfix_dir(struct tdir *t, const char *relay,
 	return dir;
 }
 
-/* healthy - a set-up with nothing wrong, apart from what a test breaks */
+/* healthy - a set-up with nothing wrong, apart from what a test breaks:
+ * the README's directory ACL, so that the -wal and -shm files whoever
+ * creates them are readable and writable by both users */
 static void healthy(struct tdir *t)
 {
 	char   *cmd;
 
 	fixture(t, NULL);
 	tdir_sql(t, "PRAGMA journal_mode = WAL");
-	/* Postfix reads the database and makes its -wal/-shm files. */
-	cmd = g_strdup_printf("setfacl -m u:postfix:rwx %s && setfacl -m "
-			      "u:postfix:rw %s/lists.db", t->path, t->path);
+	cmd = g_strdup_printf("setfacl -m u:postfix:rwx -m d:u:postfix:rw "
+			      "-m d:u:nobody:rw -m d:m::rw %s && chmod 660 "
+			      "%s/lists.db && setfacl -m u:postfix:rw "
+			      "%s/lists.db", t->path, t->path, t->path);
 	if (system("getent passwd postfix >/dev/null") == 0
 	    && system(cmd) != 0)
 		cr_skip_test("setfacl failed");
@@ -260,6 +263,29 @@ Test(listctl, check_finds_a_database_postfix_cannot_read)
 	cr_expect_eq(r.exit_code, 1);
 	cr_expect(has_problem(r.output, "postfix cannot read the database"),
 		  "%s", r.output);
+	run_free(&r);
+}
+
+Test(listctl, check_finds_a_shm_file_postfix_cannot_write)
+{
+	struct tdir t;
+	struct run r;
+	char	shm[400];
+
+	if (!running_as_root()
+	    || system("getent passwd postfix >/dev/null") != 0)
+		cr_skip_test("needs root and the postfix user");
+	healthy(&t);
+	/* What the sqlite3 shell leaves when root opens the database in a
+	 * directory without the README's default ACL. */
+	snprintf(shm, sizeof(shm), "%s-shm", t.db);
+	write_file(shm, "", 0, 0644);
+	cr_assert_eq(chown(shm, 0, 0), 0);
+	ctl(&r, &t, NULL, "check", NULL);
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect(has_problem(r.output, "postfix cannot read and write"),
+		  "%s", r.output);
+	cr_expect(has_problem(r.output, "lists.db-shm"), "%s", r.output);
 	run_free(&r);
 }
 
