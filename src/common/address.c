@@ -8,13 +8,33 @@
 #include "common/address.h"
 #include "common/text.h"
 
-int address_normalize(const char *in, char *out, size_t size,
-		      const char **why)
+/*
+ * unquote_local - "a..b"@dom becomes a..b@dom, in place.  pipe(8) flag q
+ * quotes a local part that is not a plain dot-atom (two dots in a row, a
+ * dot at the end, brackets), and the lists table holds them unquoted.  A
+ * local part that needs its quotes to be one (a blank, a quote, a
+ * backslash, other specials), as no list's address can, keeps them.
+ */
+static void unquote_local(char *addr)
+{
+	char   *at = strrchr(addr, '@');
+	char   *w = addr;
+
+	if (addr[0] != '"' || at == NULL || at - addr < 2 || at[-1] != '"')
+		return;
+	for (const char *r = addr + 1; r < at - 1; r++)
+		if (strchr(" \t\"\\()<>,;:@/", *r))
+			return;
+	for (const char *r = addr + 1; r < at - 1; r++)
+		*w++ = *r;
+	memmove(w, at, strlen(at) + 1);
+}
+
+/* trimmed - the span of in without blanks around it and <> */
+static size_t trimmed(const char *in, const char **startp)
 {
 	const char *start = in;
 	const char *end = in + strlen(in);
-	const char *at;
-	size_t	len;
 
 	while (start < end && (*start == ' ' || *start == '\t'))
 		start++;
@@ -24,7 +44,29 @@ int address_normalize(const char *in, char *out, size_t size,
 		start++;
 		end--;
 	}
-	len = (size_t)(end - start);
+	*startp = start;
+	return (size_t)(end - start);
+}
+
+int address_trim(const char *in, char *out, size_t size)
+{
+	const char *start;
+	size_t	len = trimmed(in, &start);
+
+	if (len >= size)
+		return -1;
+	memcpy(out, start, len);
+	out[len] = 0;
+	return 0;
+}
+
+int address_normalize(const char *in, char *out, size_t size,
+		      const char **why)
+{
+	const char *start;
+	const char *at;
+	size_t	len = trimmed(in, &start);
+
 	if (len == 0) {
 		*why = "empty address";
 		return -2;
@@ -43,6 +85,7 @@ int address_normalize(const char *in, char *out, size_t size,
 		out[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
 	}
 	out[len] = 0;
+	unquote_local(out);
 	at = strrchr(out, '@');
 	if (at == NULL || at == out || at[1] == 0) {
 		*why = "address is not user@domain";

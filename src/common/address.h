@@ -27,6 +27,13 @@
 int	address_normalize(const char *in, char *out, size_t size,
 			  const char **why);
 
+/*
+ * address_trim - in without surrounding blanks and angle brackets, case
+ * and quoting kept, into out: what goes to sendmail when mail is passed
+ * on as it was addressed.  -1 when it does not fit.
+ */
+int	address_trim(const char *in, char *out, size_t size);
+
 /* address_domain - the part after the last '@' (address is normalised) */
 const char *address_domain(const char *address);
 

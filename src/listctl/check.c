@@ -96,21 +96,26 @@ static int as_user(const struct passwd *pw, const char *path, int mode)
 	       ? WEXITSTATUS(wstatus) == 0 : -1;
 }
 
-/* capture - run argv, its stdout into buf (NUL-terminated); exit status,
- * or -1 when it could not run */
-static int capture(char *const argv[], char *buf, size_t size)
+/* capture - run argv, all its stdout into *out (g_free it); its exit
+ * status, or -1 when it could not run or died of a signal.  Read to
+ * the end: a pipe closed early would kill it, or cut a long answer. */
+static int capture(char *const argv[], char **out)
 {
+	GString *buf = g_string_new(NULL);
+	char	chunk[8192];
 	int	pfd[2];
 	pid_t	pid;
-	size_t	len = 0;
 	int	wstatus;
 
-	buf[0] = 0;
-	if (pipe(pfd) < 0)
+	*out = NULL;
+	if (pipe(pfd) < 0) {
+		g_string_free(buf, TRUE);
 		return -1;
+	}
 	if ((pid = fork()) < 0) {
 		close(pfd[0]);
 		close(pfd[1]);
+		g_string_free(buf, TRUE);
 		return -1;
 	}
 	if (pid == 0) {
@@ -127,18 +132,16 @@ static int capture(char *const argv[], char *buf, size_t size)
 	}
 	close(pfd[1]);
 	for (;;) {
-		ssize_t n = read(pfd[0], buf + len, size - 1 - len);
+		ssize_t n = read(pfd[0], chunk, sizeof(chunk));
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		len += (size_t)n;
-		if (len == size - 1)
-			break;
+		g_string_append_len(buf, chunk, n);
 	}
-	buf[len] = 0;
 	close(pfd[0]);
+	*out = g_string_free(buf, FALSE);
 	while (waitpid(pid, &wstatus, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -147,7 +150,7 @@ static int capture(char *const argv[], char *buf, size_t size)
 
 /* postfix_tool - run postconf or postmap with -c when given */
 static int postfix_tool(struct checker *ck, const char *tool,
-			const char *const *args, char *buf, size_t size)
+			const char *const *args, char **out)
 {
 	const char *argv[12];
 	int	n = 0;
@@ -160,7 +163,7 @@ static int postfix_tool(struct checker *ck, const char *tool,
 	for (; *args && n < 11; args++)
 		argv[n++] = *args;
 	argv[n] = NULL;
-	return capture((char *const *)argv, buf, size);
+	return capture((char *const *)argv, out);
 }
 
 /* find_services - master.cf services whose command is listpipe, and the
@@ -168,7 +171,7 @@ static int postfix_tool(struct checker *ck, const char *tool,
 static void find_services(struct checker *ck)
 {
 	static const char *const args[] = {"-M", NULL};
-	char	buf[65536];
+	char   *buf;
 	char  **lines;
 	int	user_found = 0;
 	int	rc;
@@ -182,7 +185,8 @@ static void find_services(struct checker *ck)
 		g_ptr_array_add(ck->services, g_strdup("listpipe"));
 		return;
 	}
-	if ((rc = postfix_tool(ck, DEF_POSTCONF, args, buf, sizeof(buf))) != 0) {
+	if ((rc = postfix_tool(ck, DEF_POSTCONF, args, &buf)) != 0) {
+		g_free(buf);
 		note(ck, "%s%s%s -M failed (exit %d): Postfix's settings are "
 		     "not checked", DEF_POSTCONF, ck->ctl->postfix_dir ? " -c "
 		     : "", ck->ctl->postfix_dir ? ck->ctl->postfix_dir : "", rc);
@@ -191,6 +195,7 @@ static void find_services(struct checker *ck)
 	}
 	ck->postconf_ok = 1;
 	lines = g_strsplit(buf, "\n", -1);
+	g_free(buf);
 	for (char **l = lines; *l; l++) {
 		char   *argv_at = strstr(*l, " argv=");
 		char   *user_at = strstr(*l, " user=");
@@ -271,10 +276,15 @@ static struct db *check_database(struct checker *ck)
 	if (db_lists_without_owner(db, &no_owner, &st) < 0)
 		problem(ck, "see the reason", "%s", st.reason);
 	for (size_t i = 0; i < no_owner.n; i++) {
+		/* A quote in the address is doubled, as SQL wants it. */
+		char  **parts = g_strsplit(no_owner.v[i], "'", -1);
+		char   *quoted = g_strjoinv("''", parts);
 		char   *fix = g_strdup_printf("sqlite3 %s \"INSERT INTO members"
 			"(list, address, role) VALUES('%s', 'ADDRESS', "
-			"'owner')\"", ctl->database, no_owner.v[i]);
+			"'owner')\"", ctl->database, quoted);
 
+		g_strfreev(parts);
+		g_free(quoted);
 		problem(ck, fix, "list %s has no enabled owner: mail to its "
 			"-owner address is deferred", no_owner.v[i]);
 		g_free(fix);
@@ -442,6 +452,23 @@ static void check_spool(struct checker *ck)
 		g_free(pf->pw_name);
 }
 
+/* in_file - a "/file/name" in a Postfix list: is domain one of its words? */
+static int in_file(const char *path, const char *domain)
+{
+	char   *text = NULL;
+	char  **words;
+	int	found = 0;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return 0;
+	words = g_strsplit_set(text, " ,\t\n", -1);
+	for (char **w = words; *w && !found; w++)
+		found = **w != '#' && g_ascii_strcasecmp(*w, domain) == 0;
+	g_strfreev(words);
+	g_free(text);
+	return found;
+}
+
 /* in_list - is domain a word of a Postfix list value (commas, blanks)? A
  * lookup table there is asked with postmap. */
 static int in_list(struct checker *ck, const char *value, const char *domain)
@@ -450,16 +477,18 @@ static int in_list(struct checker *ck, const char *value, const char *domain)
 	int	found = 0;
 
 	for (char **w = words; *w && !found; w++) {
-		char	out[1024];
+		char   *out = NULL;
 		const char *args[] = {"-q", domain, *w, NULL};
 
 		if (**w == 0)
 			continue;
 		if (strchr(*w, ':'))
-			found = postfix_tool(ck, DEF_POSTMAP, args, out,
-					     sizeof(out)) == 0;
+			found = postfix_tool(ck, DEF_POSTMAP, args, &out) == 0;
+		else if (**w == '/')
+			found = in_file(*w, domain);
 		else
 			found = g_ascii_strcasecmp(*w, domain) == 0;
+		g_free(out);
 	}
 	g_strfreev(words);
 	return found;
@@ -476,16 +505,17 @@ static int routed_to_listpipe(struct checker *ck, const char *maps,
 	got[0] = 0;
 	for (char **w = words; *w && !found && got[0] == 0; w++) {
 		const char *args[] = {"-q", domain, *w, NULL};
+		char   *out = NULL;
 
-		if (**w == 0 || postfix_tool(ck, DEF_POSTMAP, args, got,
-					     size) != 0) {
-			got[0] = 0;
-			continue;
+		if (**w != 0 && postfix_tool(ck, DEF_POSTMAP, args, &out) == 0) {
+			/* the first answer decides, as in Postfix */
+			g_strlcpy(got, out, size);
+			got[strcspn(got, ":\n")] = 0;
+			for (guint i = 0; i < ck->services->len; i++)
+				if (strcmp(got, ck->services->pdata[i]) == 0)
+					found = 1;
 		}
-		got[strcspn(got, ":\n")] = 0;
-		for (guint i = 0; i < ck->services->len; i++)
-			if (strcmp(got, ck->services->pdata[i]) == 0)
-				found = 1;
+		g_free(out);
 	}
 	g_strfreev(words);
 	return found;
@@ -496,23 +526,22 @@ static void check_postfix(struct checker *ck, struct db *db)
 {
 	static const char *const relay[] = {"-hx", "relay_domains", NULL};
 	static const char *const transport[] = {"-hx", "transport_maps", NULL};
-	char	relay_domains[8192], transport_maps[8192], got[1024];
+	char   *relay_domains = NULL, *transport_maps = NULL;
+	char	got[1024];
 	struct address_list domains = {0};
 	struct status st;
 
 	if (!ck->postconf_ok || db == NULL)
 		return;
-	if (postfix_tool(ck, DEF_POSTCONF, relay, relay_domains,
-			 sizeof(relay_domains)) != 0
-	    || postfix_tool(ck, DEF_POSTCONF, transport, transport_maps,
-			    sizeof(transport_maps)) != 0) {
+	if (postfix_tool(ck, DEF_POSTCONF, relay, &relay_domains) != 0
+	    || postfix_tool(ck, DEF_POSTCONF, transport, &transport_maps) != 0) {
 		note(ck, "postconf could not read relay_domains and "
 		     "transport_maps");
-		return;
+		goto done;
 	}
 	if (db_list_domains(db, &domains, &st) < 0) {
 		problem(ck, "see the reason", "%s", st.reason);
-		return;
+		goto done;
 	}
 	for (size_t i = 0; i < domains.n; i++) {
 		const char *d = domains.v[i];
@@ -533,7 +562,11 @@ static void check_postfix(struct checker *ck, struct db *db)
 			"listpipe", d, got[0] ? got : "the default transport");
 		g_free(fix);
 	}
+
+done:
 	address_list_free(&domains);
+	g_free(relay_domains);
+	g_free(transport_maps);
 }
 
 int cmd_check(struct ctl *ctl, int argc, char **argv)

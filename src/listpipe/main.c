@@ -108,6 +108,7 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 	struct message msg;
 	struct job job = {cf, &msg, -1, out_fd, &hooks};
 	int	have_msg = 0;
+	int	i;
 
 	status_ok(result);
 	if (route_all(cf, targets, result) < 0)
@@ -124,7 +125,7 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 		goto done;
 	have_msg = 1;
 	status_ok(result);
-	for (int i = 0; i < cf->nrecipients && result->outcome != OUTCOME_TEMP
+	for (i = 0; i < cf->nrecipients && result->outcome != OUTCOME_TEMP
 		    && !outcome_stopping(); i++) {
 		struct target *t = &targets[i];
 		struct status st;
@@ -139,13 +140,17 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 			keep_worst(result, &st);
 		}
 	}
+	/* A stop that left recipients untried leaves them to the retry. */
+	if (i < cf->nrecipients && result->outcome != OUTCOME_TEMP)
+		status_temp(result, "4.3.0", "listpipe: %d of %d recipients "
+			    "not handled", cf->nrecipients - i, cf->nrecipients);
 
 done:
 	if (have_msg)
 		message_free(&msg);
 	if (job.spool_fd >= 0)
 		close(job.spool_fd);
-	for (int i = 0; i < cf->nrecipients; i++)
+	for (i = 0; i < cf->nrecipients; i++)
 		target_free(&targets[i]);
 	g_free(targets);
 	return result->outcome == OUTCOME_OK ? 0 : -1;
@@ -187,8 +192,11 @@ int main(int argc, char **argv)
 	}
 	headers_init();
 	deliver(&cf, cf.dry_run ? status_fd : -1, &st);
-	/* The watchdog or a SIGTERM: say so, with what failed on the way. */
-	outcome_stopped(&st);
+	/* The watchdog or a SIGTERM that cut something short: say so, with
+	 * what failed on the way.  One that came after everything was
+	 * delivered changes nothing: a deferral now would send it twice. */
+	if (st.outcome == OUTCOME_TEMP)
+		outcome_stopped(&st);
 	/* A dry run delivers nothing, and says so with EX_TEMPFAIL: should
 	 * -n ever be left in master.cf, Postfix keeps the mail. */
 	if (cf.dry_run && st.outcome == OUTCOME_OK)

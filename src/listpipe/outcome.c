@@ -115,9 +115,14 @@ size_t outcome_format(const struct status *st, char *buf, size_t size)
 
 static void kill_child(void)
 {
-	/* An orphaned sendmail that sees EOF would queue a truncated copy. */
-	if (child_pid > 0)
-		kill((pid_t)child_pid, SIGKILL);
+	pid_t	pid = (pid_t)child_pid;
+
+	/* An orphaned sendmail, or anything it started, that sees EOF would
+	 * queue a truncated copy: the child leads its own process group. */
+	if (pid > 0) {
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
 }
 
 /* append - async-signal-safe strcat into line[size] */
@@ -197,11 +202,15 @@ static void hard_stop(const char *what, int sig)
  */
 static void on_stop(int sig)
 {
+	int	saved = errno;
+
 	if (stop_signal)
 		hard_stop(NULL, stop_signal);
 	stop_signal = sig;
 	kill_child();
 	alarm(STOP_GRACE_SECONDS);
+	/* The interrupted code may be about to look at errno. */
+	errno = saved;
 }
 
 #ifndef UNDER_SANITIZER

@@ -100,8 +100,13 @@ int route(const struct config *cf, struct db *db, const char *recipient,
 		    "domain %s in %s: add the list, or take the domain out "
 		    "of listpipe's transport (-p passes such mail on)",
 		    t->address, address_domain(t->address), cf->database);
+	/* Passed on as it was addressed: a local part may be case-sensitive
+	 * elsewhere, and only our own lookups fold it. */
 	t->kind = TARGET_PASS;
-	address_list_add(&t->rcpts, t->address);
+	if (address_trim(recipient, base, sizeof(base)) < 0)
+		return status_temp(st, "4.3.0", "listpipe: internal error: "
+				   "recipient does not fit");
+	address_list_add(&t->rcpts, base);
 	return 0;
 }
 

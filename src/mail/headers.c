@@ -83,7 +83,11 @@ static int scan(struct headers *hd, const char *head, size_t head_len,
 		const char *eol = memchr(line, '\n', head_len - pos);
 		size_t	len = eol ? (size_t)(eol - line) + 1 : head_len - pos;
 
-		if (eol == NULL && (off_t)head_len < message_size)
+		/* A line the buffer cuts off is too long a header field only
+		 * if it is one: a first body line may be of any length. */
+		if (eol == NULL && (off_t)head_len < message_size
+		    && (((line[0] == ' ' || line[0] == '\t') && n > 0)
+			|| is_field_start(line, len)))
 			return status_set(st, OUTCOME_BAD_MESSAGE, "5.6.0",
 			    "header block larger than %d KB",
 			    SPOOL_HEAD_MAX / 1024);
@@ -246,36 +250,47 @@ int headers_raw_has(const char *head, size_t len, const char *name,
 		    const char *value)
 {
 	size_t	nlen = strlen(name);
-	size_t	vlen = strlen(value);
 	size_t	pos = 0;
+	GString *v = NULL;	/* the value of a field of that name, unfolded */
+	int	found = 0;
 
-	while (pos < len) {
+	while (pos <= len && !found) {
 		const char *line = head + pos;
-		const char *eol = memchr(line, '\n', len - pos);
+		const char *eol = pos < len ? memchr(line, '\n', len - pos) : NULL;
 		size_t	llen = eol ? (size_t)(eol - line) + 1 : len - pos;
+		int	cont = pos < len && (line[0] == ' ' || line[0] == '\t');
 
-		if (line[0] == '\n' || line[0] == '\r'
-		    || (line[0] != ' ' && line[0] != '\t'
-			&& !is_field_start(line, llen)))
+		if (v && cont) {		/* the field goes on */
+			g_string_append_len(v, line, (gssize)llen);
+			pos += llen;
+			continue;
+		}
+		if (v) {			/* the field ended: compare */
+			char   *p = v->str;
+			size_t	plen;
+
+			while (*p && strchr(" \t\r\n<", *p))
+				p++;
+			plen = strlen(p);
+			while (plen > 0 && strchr(" \t\r\n>", p[plen - 1]))
+				plen--;
+			found = plen == strlen(value)
+				&& g_ascii_strncasecmp(p, value, plen) == 0;
+			g_string_free(v, TRUE);
+			v = NULL;
+		}
+		if (pos >= len || line[0] == '\n' || line[0] == '\r'
+		    || (!cont && !is_field_start(line, llen)))
 			break;			/* the end of the block */
 		if (llen > nlen && g_ascii_strncasecmp(line, name, nlen) == 0
-		    && line[nlen] == ':') {
-			const char *v = line + nlen + 1;
-			const char *e = line + llen;
-
-			while (v < e && (*v == ' ' || *v == '\t' || *v == '<'))
-				v++;
-			while (e > v && (e[-1] == '\n' || e[-1] == '\r'
-					 || e[-1] == ' ' || e[-1] == '\t'
-					 || e[-1] == '>'))
-				e--;
-			if ((size_t)(e - v) == vlen
-			    && g_ascii_strncasecmp(v, value, vlen) == 0)
-				return 1;
-		}
+		    && line[nlen] == ':')
+			v = g_string_new_len(line + nlen + 1,
+					     (gssize)(llen - nlen - 1));
 		pos += llen;
 	}
-	return 0;
+	if (v)
+		g_string_free(v, TRUE);
+	return found;
 }
 
 void headers_free(struct headers *hd)

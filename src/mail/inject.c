@@ -161,6 +161,9 @@ static void child(const struct injection *in, char **argv, int in_fd,
 	 * signals would stay ignored across exec. */
 	for (size_t i = 0; i < sizeof(reset) / sizeof(*reset); i++)
 		signal(reset[i], SIG_DFL);
+	/* Its own process group, so that whatever it starts (a wrapper
+	 * script, a sendmail that forks) can be killed with it. */
+	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* The parent may have died before prctl took effect. */
 	if (getppid() != parent)
@@ -224,6 +227,8 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 	}
 	if (cp.pid == 0)
 		child(in, argv, pfd[0], out_fd, parent);
+	/* Also here: the group must exist before anyone may kill it. */
+	setpgid(cp.pid, cp.pid);
 	hook_child(in, cp.pid);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	cp.fd = pfd[1];
@@ -233,13 +238,15 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 	} else {
 		fed = feed(in, put_child, &cp, "write to sendmail", &feed_st);
 	}
-	/* A sendmail that sees EOF queues what it got: if we could not feed
-	 * it all, it must die before it sees the end of its input.  One that
-	 * already exited (it could not exec, say) keeps its own status. */
-	if (fed < 0 && !cp.reaped) {
-		if (waitpid(cp.pid, &cp.wstatus, WNOHANG) == cp.pid)
+	/* A sendmail that sees EOF queues what it got: if it did not take
+	 * the whole message, it and everything it started must die before
+	 * the end of its input comes.  One that already exited (it could not
+	 * exec, say) keeps its own status; its group may live on. */
+	if (fed < 0) {
+		if (!cp.reaped && waitpid(cp.pid, &cp.wstatus, WNOHANG) == cp.pid)
 			cp.reaped = 1;
-		else
+		kill(-cp.pid, SIGKILL);
+		if (!cp.reaped)
 			kill(cp.pid, SIGKILL);
 	}
 	close(cp.fd);
@@ -263,10 +270,8 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 		return status_temp(st, "4.3.0", "listpipe: %s exit %d%s%s",
 		    in->sendmail, WEXITSTATUS(cp.wstatus), *text ? ": " : "",
 		    text);
-	if (cp.gone)
-		return status_temp(st, "4.3.0", "listpipe: %s exited 0 "
-		    "without reading the whole message", in->sendmail);
-	if (fed < 0) {
+	/* Our own kill after a failed feed: the feed's reason is the news. */
+	if (fed < 0 && !cp.gone) {
 		*st = feed_st;
 		return -1;
 	}
@@ -274,6 +279,9 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 		return status_temp(st, "4.3.0", "listpipe: %s killed by "
 		    "signal %d%s%s", in->sendmail, WTERMSIG(cp.wstatus),
 		    *text ? ": " : "", text);
+	if (cp.gone)
+		return status_temp(st, "4.3.0", "listpipe: %s exited 0 "
+		    "without reading the whole message", in->sendmail);
 	if (unread > 0)
 		return status_temp(st, "4.3.0", "listpipe: %s exited 0 with "
 		    "%d bytes of the message unread", in->sendmail, unread);

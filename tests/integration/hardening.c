@@ -515,3 +515,117 @@ Test(hardening, delivered_to_follows_the_message_newlines)
 	free(stored);
 	run_free(&r);
 }
+
+/* Review findings (second round). */
+
+/* A wrapper that does not exec: the watchdog kills sendmail's whole
+ * process group, so nothing it started sees the end of its input. */
+Test(hardening, watchdog_kills_what_sendmail_started_too, .timeout = 60)
+{
+	struct tdir t;
+	struct run r;
+	GString *msg = g_string_new(POST);
+	char	path[400];
+
+	while (msg->len < 1024 * 1024)
+		g_string_append(msg, "padding to make the message bigger\n");
+	fixture(&t, NULL);
+	sendmail_script(&t, "here=$(dirname \"$0\")\n"
+			"/bin/sh -c \"sleep 3; cat > $here/sent/grandchild.msg\"\n"
+			"exit $?\n");
+	run_as(&r, &t, msg->str, msg->len, "-t1", "carol@example.com",
+	       "team@lists.example.org", NULL);
+	cr_expect_eq(r.exit_code, 75, "%s", r.output);
+	sleep(4);
+	snprintf(path, sizeof(path), "%s/sent/grandchild.msg", t.path);
+	cr_expect_neq(access(path, F_OK), 0, "a grandchild queued a copy");
+	run_free(&r);
+	g_string_free(msg, TRUE);
+}
+
+Test(hardening, sendmail_killed_while_the_pipe_is_full_says_so, .timeout = 60)
+{
+	struct tdir t;
+	struct run r;
+	GString *msg = g_string_new(POST);
+
+	while (msg->len < 1024 * 1024)
+		g_string_append(msg, "padding to make the message bigger\n");
+	fixture(&t, NULL);
+	sendmail_script(&t, "kill -9 $$\n");
+	run_as(&r, &t, msg->str, msg->len, NULL, "carol@example.com",
+	       "team@lists.example.org", NULL);
+	cr_expect_eq(r.exit_code, 75);
+	cr_expect(strstr(r.output, "killed by signal 9"), "%s", r.output);
+	run_free(&r);
+	g_string_free(msg, TRUE);
+}
+
+/* A first body line longer than the header buffer, after a short header
+ * block with no empty line: Postfix takes it, and so do we. */
+Test(hardening, long_first_body_line_is_no_header)
+{
+	struct tdir t;
+	struct run r;
+	GString *msg = g_string_new("From: a@b.c\nSubject: s\n");
+	size_t	len;
+	char   *copy;
+
+	while (msg->len < 300 * 1024)
+		g_string_append_c(msg, 'x');
+	g_string_append_c(msg, '\n');
+	fixture(&t, NULL);
+	run_as(&r, &t, msg->str, msg->len, NULL, "a@b.c",
+	       "team@lists.example.org", NULL);
+	cr_assert_eq(r.exit_code, 0, "%s", r.output);
+	copy = sent_message(&t, 1, &len);
+	cr_expect(len > msg->len - 23 && memcmp(copy + len - (msg->len - 23),
+		  msg->str + 23, msg->len - 23) == 0, "body changed");
+	free(copy);
+	run_free(&r);
+	g_string_free(msg, TRUE);
+}
+
+/* pipe(8) flag q quotes "a..b"@; the lists table has it unquoted. */
+Test(hardening, quoted_local_part_finds_its_list)
+{
+	struct tdir t;
+	struct run r;
+
+	fixture(&t, "INSERT INTO lists(address) VALUES('a..b@lists.example.org');"
+		    "INSERT INTO members(list, address) VALUES"
+		    "  ('a..b@lists.example.org', 'x@example.net');");
+	run_as(&r, &t, POST, strlen(POST), NULL, "carol@example.com",
+	       "\"a..b\"@lists.example.org", NULL);
+	cr_expect_eq(r.exit_code, 0, "%s", r.output);
+	cr_expect_eq(sent_count(&t), 1);
+	run_free(&r);
+	run_as(&r, &t, POST, strlen(POST), NULL, "carol@example.com",
+	       "\"a..b+x\"@lists.example.org", NULL);
+	cr_expect_eq(r.exit_code, 0, "an extension inside the quotes: %s",
+		     r.output);
+	run_free(&r);
+}
+
+/* -p passes mail on as it was addressed, and a folded trace field still
+ * stops the loop. */
+Test(hardening, passed_on_keeps_the_local_part_and_sees_folded_traces)
+{
+	struct tdir t;
+	struct run r;
+	const char *folded = "X-Listpipe-Passed-On:\n <joe@other.example>\n" POST;
+
+	fixture(&t, NULL);
+	run_as(&r, &t, POST, strlen(POST), "-p", "carol@example.com",
+	       "Joe@Other.Example", NULL);
+	cr_assert_eq(r.exit_code, 0, "%s", r.output);
+	cr_expect(strstr(sent_args(&t, 1), "\n--\nJoe@Other.Example\n"), "%s",
+		  sent_args(&t, 1));
+	run_free(&r);
+	run_as(&r, &t, folded, strlen(folded), "-p", "carol@example.com",
+	       "Joe@Other.Example", NULL);
+	cr_expect_eq(r.exit_code, 75, "%s", r.output);
+	cr_expect(strstr(r.output, "came back"), "%s", r.output);
+	cr_expect_eq(sent_count(&t), 1, "not passed on again");
+	run_free(&r);
+}

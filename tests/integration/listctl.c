@@ -316,6 +316,29 @@ Test(listctl, check_finds_list_domains_postfix_does_not_route_here)
 	g_free(pf);
 }
 
+Test(listctl, check_reads_long_postconf_answers_to_the_end)
+{
+	struct tdir t;
+	struct run r;
+	GString *relay = g_string_new(NULL);
+	char   *pf;
+
+	if (!running_as_root() || !have_postfix())
+		cr_skip_test("needs root, postconf and postmap");
+	/* 600 domains before ours: over any fixed buffer */
+	for (int i = 0; i < 600; i++)
+		g_string_append_printf(relay, "d%04d.other-example.org, ", i);
+	g_string_append(relay, "lists.example.org");
+	healthy(&t);
+	pf = postfix_dir(&t, relay->str, "lists.example.org listpipe:\n");
+	ctl(&r, &t, pf, "check", NULL);
+	cr_expect_eq(r.exit_code, 0, "%s", r.output);
+	cr_expect_null(strstr(r.output, "not in relay_domains"), "%s", r.output);
+	run_free(&r);
+	g_free(pf);
+	g_string_free(relay, TRUE);
+}
+
 Test(listctl, lists_prints_one_line_a_list)
 {
 	struct tdir t;

@@ -145,3 +145,19 @@ Test(address, member_rows_sendmail_can_take)
 	cr_expect_eq(address_check_member(ok254, &why), 0);
 	cr_expect_eq(address_check_member("-dash+ext@example.net", &why), 0);
 }
+
+Test(address, quoted_local_part_is_unquoted_and_trim_keeps_case)
+{
+	char	out[ADDRESS_MAX];
+	const char *why;
+
+	cr_assert_eq(address_normalize("\"A..b\"@X.org", out, sizeof(out), &why),
+		     0);
+	cr_expect_str_eq(out, "a..b@x.org");
+	cr_assert_eq(address_normalize("\"x[1].\"@x.org", out, sizeof(out),
+				       &why), 0);
+	cr_expect_str_eq(out, "x[1].@x.org");
+	cr_assert_eq(address_trim(" <Joe@Other.Example> ", out, sizeof(out)), 0);
+	cr_expect_str_eq(out, "Joe@Other.Example");
+	cr_expect_eq(address_trim("a@b", out, 3), -1);
+}

@@ -187,3 +187,16 @@ Test(headers, value_is_unfolded_and_decoded)
 	g_free(v);
 	headers_free(&hd);
 }
+
+Test(headers, raw_lookup_unfolds_and_ignores_case_and_brackets)
+{
+	const char *block = "Received: x\nX-Listpipe-Passed-On:\n <Joe@Other.Example>\n"
+			    "Subject: s\n\nX-Listpipe-Passed-On: body@x\n";
+
+	cr_expect(headers_raw_has(block, strlen(block), "X-Listpipe-Passed-On",
+				  "joe@other.example"));
+	cr_expect(!headers_raw_has(block, strlen(block), "X-Listpipe-Passed-On",
+				   "body@x"), "the body is not the header");
+	cr_expect(!headers_raw_has(block, strlen(block), "X-Listpipe-Passed-On",
+				   "joe@other.exampl"));
+}
