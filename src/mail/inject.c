@@ -82,8 +82,15 @@ static int feed(const struct injection *in, spool_put_fn put, void *arg,
 	return spool_copy_to(in->spool, in->from, put, arg, what, st);
 }
 
+static void hook_child(const struct injection *in, pid_t pid)
+{
+	if (in->hooks && in->hooks->child)
+		in->hooks->child(pid);
+}
+
 /* The write end of the pipe to a sendmail child, and what became of it. */
 struct child_pipe {
+	const struct injection *in;
 	int	fd;		/* non-blocking */
 	pid_t	pid;
 	int	reaped;
@@ -100,6 +107,8 @@ static int child_gone(void *arg)
 	if (waitpid(cp->pid, &cp->wstatus, WNOHANG) != cp->pid)
 		return 0;
 	cp->reaped = cp->gone = 1;
+	/* Reaped: its pid may be reused, so the handler must forget it. */
+	hook_child(cp->in, 0);
 	errno = EPIPE;
 	return 1;
 }
@@ -111,11 +120,6 @@ static int put_child(void *arg, const void *buf, size_t len)
 	return io_write_all_or(cp->fd, buf, len, child_gone, cp);
 }
 
-static void hook_child(const struct injection *in, pid_t pid)
-{
-	if (in->hooks && in->hooks->child)
-		in->hooks->child(pid);
-}
 
 static int dry_run(const struct injection *in, char **argv,
 		   struct status *st)
@@ -185,7 +189,7 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 {
 	int	pfd[2];
 	int	out_fd;
-	struct child_pipe cp = {-1, -1, 0, 0, 0};
+	struct child_pipe cp = {in, -1, -1, 0, 0, 0};
 	int	stopping;
 	int	fed;
 	int	unread = 0;
@@ -243,8 +247,10 @@ static int run(const struct injection *in, char **argv, size_t nrcpt,
 	 * the end of its input comes.  One that already exited (it could not
 	 * exec, say) keeps its own status; its group may live on. */
 	if (fed < 0) {
-		if (!cp.reaped && waitpid(cp.pid, &cp.wstatus, WNOHANG) == cp.pid)
+		if (!cp.reaped && waitpid(cp.pid, &cp.wstatus, WNOHANG) == cp.pid) {
 			cp.reaped = 1;
+			hook_child(in, 0);
+		}
 		kill(-cp.pid, SIGKILL);
 		if (!cp.reaped)
 			kill(cp.pid, SIGKILL);
