@@ -119,9 +119,12 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 			goto done;
 		log_warn("%s", result->reason);
 	}
-	if (message_read(&msg, cf->spooldir, 0, result) < 0
+	/* The temporary copy goes into the directory just checked, through
+	 * its descriptor, not into whatever the path names by now. */
+	if ((job.spool_fd < 0
+	     || message_read(&msg, job.spool_fd, cf->spooldir, 0, result) < 0)
 	    && !(cf->dry_run
-		 && message_read(&msg, g_get_tmp_dir(), 0, result) == 0))
+		 && message_read(&msg, -1, g_get_tmp_dir(), 0, result) == 0))
 		goto done;
 	have_msg = 1;
 	status_ok(result);

@@ -5,11 +5,11 @@
 
 #include "mail/message.h"
 
-int message_read(struct message *m, const char *dir, int in_fd,
+int message_read(struct message *m, int dir_fd, const char *dir, int in_fd,
 		 struct status *st)
 {
 	memset(m, 0, sizeof(*m));
-	return spool_read(&m->spool, dir, in_fd, st);
+	return spool_read(&m->spool, dir_fd, dir, in_fd, st);
 }
 
 const struct headers *message_headers(struct message *m, struct status *st)

@@ -23,8 +23,9 @@ struct message {
 	struct status parse_status;	/* why, when parsed == -1 */
 };
 
-/* message_read - spool all of in_fd into an unlinked file in dir */
-int	message_read(struct message *m, const char *dir, int in_fd,
+/* message_read - spool all of in_fd into an unlinked file in the
+ * directory open at dir_fd, or at the path dir when dir_fd is -1 */
+int	message_read(struct message *m, int dir_fd, const char *dir, int in_fd,
 		     struct status *st);
 
 /* message_headers - the parsed header block, parsing it on first use;

@@ -20,13 +20,17 @@
 
 #define CHUNK (64 * 1024)
 
-static int open_unlinked(const char *dir, struct status *st)
+/* open_unlinked - an anonymous file in the directory open at dir_fd (the
+ * one spooldir_open checked), or at the path dir when dir_fd is -1 */
+static int open_unlinked(int dir_fd, const char *dir, struct status *st)
 {
 	char	path[4096];
 	int	fd;
 
 #ifdef O_TMPFILE
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	fd = dir_fd >= 0 ? openat(dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC,
+				  0600)
+			 : open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		return fd;
 	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
@@ -120,7 +124,7 @@ static const char *first_line_newline(const char *head, size_t len)
 	return eol && eol > head && eol[-1] == '\r' ? "\r\n" : "\n";
 }
 
-int spool_read(struct spool *sp, const char *dir, int in_fd,
+int spool_read(struct spool *sp, int dir_fd, const char *dir, int in_fd,
 	       struct status *st)
 {
 	char   *chunk = NULL;
@@ -128,7 +132,7 @@ int spool_read(struct spool *sp, const char *dir, int in_fd,
 
 	memset(sp, 0, sizeof(*sp));
 	sp->fd = -1;
-	if ((sp->fd = open_unlinked(dir, st)) < 0)
+	if ((sp->fd = open_unlinked(dir_fd, dir, st)) < 0)
 		return -1;
 	chunk = g_malloc(CHUNK);
 	sp->head = g_malloc(SPOOL_HEAD_MAX + 1);

@@ -30,8 +30,10 @@ struct spool {
 	const char *newline;
 };
 
-/* spool_read - copy all of in_fd into a new unlinked file in dir */
-int	spool_read(struct spool *sp, const char *dir, int in_fd,
+/* spool_read - copy all of in_fd into a new unlinked file in the
+ * directory open at dir_fd (named dir in messages), or at the path dir
+ * when dir_fd is -1 */
+int	spool_read(struct spool *sp, int dir_fd, const char *dir, int in_fd,
 		   struct status *st);
 
 /* spool_copy - write bytes [from, size) of the message to out_fd */

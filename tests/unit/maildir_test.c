@@ -22,7 +22,7 @@ static void spool_of(struct spool *sp, const char *text)
 	cr_assert_eq(pipe(p), 0);
 	cr_assert_eq(write(p[1], text, strlen(text)), (ssize_t)strlen(text));
 	close(p[1]);
-	cr_assert_eq(spool_read(sp, "/tmp", p[0], &st), 0, "%s", st.reason);
+	cr_assert_eq(spool_read(sp, -1, "/tmp", p[0], &st), 0, "%s", st.reason);
 	close(p[0]);
 }
 

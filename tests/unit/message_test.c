@@ -34,7 +34,7 @@ Test(message, headers_are_parsed_on_first_use_only)
 	int	in = feed(msg);
 	const struct headers *hd;
 
-	cr_assert_eq(message_read(&m, "/tmp", in, &st), 0, "%s", st.reason);
+	cr_assert_eq(message_read(&m, -1, "/tmp", in, &st), 0, "%s", st.reason);
 	cr_expect_eq(m.parsed, 0, "reading does not parse");
 	cr_expect_eq(message_start(&m), 34);
 	hd = message_headers(&m, &st);
@@ -54,7 +54,7 @@ Test(message, a_failed_parse_is_remembered)
 	struct status st, again;
 	int	in = feed("no header block here\n");
 
-	cr_assert_eq(message_read(&m, "/tmp", in, &st), 0);
+	cr_assert_eq(message_read(&m, -1, "/tmp", in, &st), 0);
 	cr_expect_null(message_headers(&m, &st));
 	cr_expect_eq(st.outcome, OUTCOME_BAD_MESSAGE);
 	cr_expect_null(message_headers(&m, &again));
