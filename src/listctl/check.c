@@ -38,32 +38,33 @@ struct checker {
 
 static void problem(struct checker *ck, const char *fix, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static void note(struct checker *ck, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* problem - one line: what is wrong, then how to fix it */
 static void problem(struct checker *ck, const char *fix, const char *fmt, ...)
 {
 	va_list ap;
+	char   *what;
 
-	fputs("problem: ", ck->ctl->out);
 	va_start(ap, fmt);
-	vfprintf(ck->ctl->out, fmt, ap);
+	what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	fprintf(ck->ctl->out, "; fix: %s\n", fix);
+	ctl_printf(ck->ctl, "problem: %s; fix: %s", what, fix);
+	g_free(what);
 	ck->problems++;
 }
 
 static void note(struct checker *ck, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void note(struct checker *ck, const char *fmt, ...)
 {
 	va_list ap;
+	char   *what;
 
-	fputs("note: ", ck->ctl->out);
 	va_start(ap, fmt);
-	vfprintf(ck->ctl->out, fmt, ap);
+	what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	fputc('\n', ck->ctl->out);
+	ctl_printf(ck->ctl, "note: %s", what);
+	g_free(what);
 }
 
 /*
@@ -584,9 +585,9 @@ int cmd_check(struct ctl *ctl, int argc, char **argv)
 	db_close(db);
 	g_ptr_array_free(ck.services, TRUE);
 	if (ck.problems == 0)
-		fprintf(ctl->out, "listctl check: no problems found\n");
+		ctl_printf(ctl, "listctl check: no problems found");
 	else
-		fprintf(ctl->out, "listctl check: %d problem%s found\n",
-			ck.problems, ck.problems == 1 ? "" : "s");
+		ctl_printf(ctl, "listctl check: %d problem%s found",
+			   ck.problems, ck.problems == 1 ? "" : "s");
 	return ck.problems ? CTL_FAILED : CTL_OK;
 }

@@ -34,6 +34,14 @@ command_fn cmd_check;		/* check.c */
 command_fn cmd_lists;		/* lists.c */
 command_fn cmd_show;		/* show.c */
 
+/*
+ * ctl_printf - one line of output.  What listctl prints comes from the
+ * database and from postconf, and a row written with checks off could
+ * carry terminal escape sequences: control characters become '?'.
+ */
+void	ctl_printf(struct ctl *ctl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* ctl_error - "listctl: REASON" on stderr, without the filter's
  * "listpipe: " prefix that reasons from the shared layers carry */
 void	ctl_error(const struct status *st);

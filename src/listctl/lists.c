@@ -18,13 +18,13 @@ int cmd_lists(struct ctl *ctl, int argc, char **argv)
 		db_close(db);
 		return CTL_FAILED;
 	}
-	fprintf(ctl->out, "%-40s %-8s %7s %6s %8s %6s %10s\n", "list", "state",
-		"members", "nomail", "disabled", "owners", "recipients");
+	ctl_printf(ctl, "%-40s %-8s %7s %6s %8s %6s %10s", "list", "state",
+		   "members", "nomail", "disabled", "owners", "recipients");
 	for (size_t i = 0; i < n; i++)
-		fprintf(ctl->out, "%-40s %-8s %7d %6d %8d %6d %10d\n",
-			rows[i].address, rows[i].enabled ? "enabled" : "disabled",
-			rows[i].members, rows[i].nomail, rows[i].disabled,
-			rows[i].owners, rows[i].recipients);
+		ctl_printf(ctl, "%-40s %-8s %7d %6d %8d %6d %10d",
+			   rows[i].address, rows[i].enabled ? "enabled" : "disabled",
+			   rows[i].members, rows[i].nomail, rows[i].disabled,
+			   rows[i].owners, rows[i].recipients);
 	db_list_summaries_free(rows, n);
 	db_close(db);
 	return CTL_OK;

@@ -9,11 +9,15 @@
  * as OpenSMTPD's smtpctl does; the usage message is made from the table,
  * and a new command is a new file and one row.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "common/params.h"
+#include "common/text.h"
 #include "listctl/ctl.h"
 
 static const struct command {
@@ -44,13 +48,25 @@ static void usage(FILE *f, int full)
 			commands[i].args, commands[i].what);
 }
 
+void ctl_printf(struct ctl *ctl, const char *fmt, ...)
+{
+	va_list ap;
+	char   *line;
+
+	va_start(ap, fmt);
+	line = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	fprintf(ctl->out, "%s\n", text_scrub(line, strlen(line), '?'));
+	g_free(line);
+}
+
 void ctl_error(const struct status *st)
 {
-	const char *r = st->reason;
+	char   *r = g_strdup(strncmp(st->reason, "listpipe: ", 10) == 0
+			     ? st->reason + 10 : st->reason);
 
-	if (strncmp(r, "listpipe: ", 10) == 0)
-		r += 10;
-	fprintf(stderr, "listctl: %s\n", r);
+	fprintf(stderr, "listctl: %s\n", text_scrub(r, strlen(r), '?'));
+	g_free(r);
 }
 
 int ctl_open_db(struct ctl *ctl, struct db **db)

@@ -8,10 +8,10 @@
 #include "db/members.h"
 #include "listctl/ctl.h"
 
-static void setting(FILE *out, const char *name, const char *value,
+static void setting(struct ctl *ctl, const char *name, const char *value,
 		    const char *unset)
 {
-	fprintf(out, "%-16s %s\n", name, value ? value : unset);
+	ctl_printf(ctl, "%-16s %s", name, value ? value : unset);
 }
 
 int cmd_show(struct ctl *ctl, int argc, char **argv)
@@ -39,23 +39,24 @@ int cmd_show(struct ctl *ctl, int argc, char **argv)
 		db_close(db);
 		return CTL_FAILED;
 	}
-	setting(ctl->out, "list", list.address, "");
-	setting(ctl->out, "state", list.enabled ? "enabled" : "disabled", "");
-	setting(ctl->out, "bounces", list.bounces, "");
-	setting(ctl->out, "owner address", list.owner, "");
-	setting(ctl->out, "name", list.name, "");
-	setting(ctl->out, "description", list.description, "(none)");
-	setting(ctl->out, "subject_prefix", list.subject_prefix, "(none)");
-	setting(ctl->out, "reply_to", list.reply_to, "");
-	setting(ctl->out, "help_url", list.help_url, "(mailto: owner)");
-	setting(ctl->out, "subscribe_url", list.subscribe_url, "(mailto: owner)");
-	setting(ctl->out, "unsubscribe_url", list.unsubscribe_url,
+	setting(ctl, "list", list.address, "");
+	setting(ctl, "state", list.enabled ? "enabled" : "disabled", "");
+	setting(ctl, "bounces", list.bounces, "");
+	setting(ctl, "owner address", list.owner, "");
+	setting(ctl, "name", list.name, "");
+	setting(ctl, "description", list.description, "(none)");
+	setting(ctl, "subject_prefix", list.subject_prefix, "(none)");
+	setting(ctl, "reply_to", list.reply_to, "");
+	setting(ctl, "help_url", list.help_url, "(mailto: owner)");
+	setting(ctl, "subscribe_url", list.subscribe_url, "(mailto: owner)");
+	setting(ctl, "unsubscribe_url", list.unsubscribe_url,
 		"(mailto: owner)");
-	setting(ctl->out, "owner_url", list.owner_url, "(mailto: owner)");
-	setting(ctl->out, "archive_url", list.archive_url, "(none)");
-	fprintf(ctl->out, "\n%-6s %-9s %s\n", "role", "state", "address");
+	setting(ctl, "owner_url", list.owner_url, "(mailto: owner)");
+	setting(ctl, "archive_url", list.archive_url, "(none)");
+	ctl_printf(ctl, "%s", "");
+	ctl_printf(ctl, "%-6s %-9s %s", "role", "state", "address");
 	for (size_t i = 0; i < n; i++)
-		fprintf(ctl->out, "%-6s %-9s %s%s\n", m[i].role, m[i].state,
+		ctl_printf(ctl, "%-6s %-9s %s%s", m[i].role, m[i].state,
 			m[i].address, !m[i].is_list ? ""
 			: strcmp(m[i].role, "member") == 0
 			  && strcmp(m[i].state, "enabled") == 0

@@ -382,6 +382,32 @@ Test(listctl, show_prints_settings_and_members_with_nested_lists_marked)
 	run_free(&r);
 }
 
+Test(listctl, hostile_rows_cannot_reach_the_terminal)
+{
+	struct tdir t;
+	struct run r;
+	const char *cmds[] = {"show", "lists", "check"};
+
+	/* Escape sequences, written past the CHECKs (an old database, or
+	 * ignore_check_constraints), in every column listctl prints. */
+	fixture(&t, "PRAGMA ignore_check_constraints = 1;"
+		    "UPDATE lists SET description = 'x' || char(27) || '[2J',"
+		    "  subject_prefix = char(27) || ']0;owned' || char(7);"
+		    "INSERT INTO lists(address) VALUES('e' || char(27) || "
+		    "  '[31m@lists.example.org');"
+		    "INSERT INTO members(list, address) VALUES"
+		    "  ('team@lists.example.org', 'm' || char(27) || "
+		    "   '[1m@example.net');");
+	for (size_t i = 0; i < 3; i++) {
+		ctl(&r, &t, NULL, cmds[i], i == 0 ? "team@lists.example.org"
+						  : NULL);
+		cr_expect_null(strchr(r.output, 27), "%s: escape printed",
+			       cmds[i]);
+		cr_expect_null(strchr(r.output, 7), "%s: bell printed", cmds[i]);
+		run_free(&r);
+	}
+}
+
 Test(listctl, usage_errors_exit_2_with_one_line)
 {
 	struct tdir t;
