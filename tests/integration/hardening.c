@@ -174,31 +174,32 @@ static void sendmail_that_stops_reading_defers(const char *script,
 	g_string_free(msg, TRUE);
 }
 
+/* each kind of address that reinjects: a post, owner mail, passed-on mail */
+static void every_kind_defers(const char *script)
+{
+	static const struct {
+		const char *rcpt;
+		const char *flag;
+	} kinds[] = {
+		{"team@lists.example.org", NULL},
+		{"team-owner@lists.example.org", NULL},
+		{"x@elsewhere.example", "-p"},
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		sendmail_that_stops_reading_defers(script, kinds[i].rcpt,
+						   kinds[i].flag, 0);
+}
+
 Test(hardening, sendmail_that_reads_nothing_and_exits_0_defers)
 {
-	const char *script = "exit 0\n";
-
-	sendmail_that_stops_reading_defers(script, "team@lists.example.org",
-					   NULL, 0);
-	sendmail_that_stops_reading_defers(script,
-					   "team-owner@lists.example.org",
-					   NULL, 0);
-	sendmail_that_stops_reading_defers(script, "x@elsewhere.example", "-p",
-					   0);
+	every_kind_defers("exit 0\n");
 }
 
 Test(hardening, sendmail_that_reads_100_bytes_and_exits_0_defers)
 {
-	const char *script = "dd bs=100 count=1 of=/dev/null 2>/dev/null\n"
-			     "exit 0\n";
-
-	sendmail_that_stops_reading_defers(script, "team@lists.example.org",
-					   NULL, 0);
-	sendmail_that_stops_reading_defers(script,
-					   "team-owner@lists.example.org",
-					   NULL, 0);
-	sendmail_that_stops_reading_defers(script, "x@elsewhere.example", "-p",
-					   0);
+	every_kind_defers("dd bs=100 count=1 of=/dev/null 2>/dev/null\n"
+			  "exit 0\n");
 }
 
 Test(hardening, sendmail_that_quits_on_a_message_bigger_than_the_pipe_defers,
