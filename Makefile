@@ -247,7 +247,7 @@ install: all
 	install -m 755 listpipe listctl $(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 man/listpipe.8 man/listctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 man/listpipe.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 644 sql/schema.sql postfix/* $(DESTDIR)$(PREFIX)/share/listpipe/
+	install -m 644 sql/schema.sql sql/upgrade-2.sql postfix/* $(DESTDIR)$(PREFIX)/share/listpipe/
 
 clean:
 	rm -rf build listpipe listctl

@@ -8,6 +8,19 @@
 #ifndef LISTPIPE_LIST_H
 #define LISTPIPE_LIST_H
 
+/* Who may post (lists.policy). */
+enum list_policy {
+	POLICY_OPEN, POLICY_MEMBERS, POLICY_MODERATED, POLICY_ANNOUNCE,
+};
+
+/* What happens to a post that is not accepted (lists.refused, oversize). */
+enum list_action { ACTION_REJECT, ACTION_DISCARD, ACTION_HOLD };
+
+/* Joining by mail (lists.subscription). */
+enum list_subscription {
+	SUBSCRIPTION_CLOSED, SUBSCRIPTION_CONFIRM, SUBSCRIPTION_MODERATE,
+};
+
 struct list {
 	char   *address;
 	char   *local;
@@ -24,6 +37,18 @@ struct list {
 	char   *owner_url;
 	char   *archive_url;
 	int	enabled;
+	enum list_policy policy;
+	enum list_action refused;	/* reject, discard or hold */
+	long long max_size;		/* bytes; 0: no limit */
+	enum list_action oversize;	/* reject or hold */
+	enum list_subscription subscription;
+	int	hold_days;
+	char   *request;	/* local-request@domain */
 };
+
+/* The readable names of the values above, as the schema spells them. */
+extern const char *const list_policy_names[];		/* by enum value */
+extern const char *const list_action_names[];
+extern const char *const list_subscription_names[];
 
 #endif

@@ -125,6 +125,12 @@ int db_open(struct db **dbp, const char *path, int read_only,
 		    "schema (user_version 0): load sql/schema.sql", path);
 		goto fail;
 	}
+	if (v == DB_SCHEMA_VERSION - 1) {
+		status_temp(st, "4.3.5", "listpipe: database %s has schema "
+		    "version %ld: upgrade it with sql/upgrade-%d.sql", path, v,
+		    DB_SCHEMA_VERSION);
+		goto fail;
+	}
 	if (v != DB_SCHEMA_VERSION) {
 		status_temp(st, "4.3.5", "listpipe: database %s has schema "
 		    "version %ld, this listpipe knows %d", path, v,

@@ -26,6 +26,8 @@ static const struct {
 	 offsetof(struct list, bounces), 0},
 	{"lower(l.local) || '-owner@' || l.domain",
 	 offsetof(struct list, owner), 0},
+	{"lower(l.local) || '-request@' || l.domain",
+	 offsetof(struct list, request), 0},
 	{"coalesce(l.name, lower(l.local))", offsetof(struct list, name), 0},
 	{"l.description", offsetof(struct list, description), 1},
 	{"l.subject_prefix", offsetof(struct list, subject_prefix), 1},
@@ -42,7 +44,24 @@ static const struct {
 #define FIELD(list, i) \
 	((char **)((char *)(list) + list_columns[i].offset))
 
-/* select_list - "SELECT <first>, <columns>, l.enabled <rest>" */
+const char *const list_policy_names[] = {
+	[POLICY_OPEN] = "open", [POLICY_MEMBERS] = "members",
+	[POLICY_MODERATED] = "moderated", [POLICY_ANNOUNCE] = "announce", NULL,
+};
+const char *const list_action_names[] = {
+	[ACTION_REJECT] = "reject", [ACTION_DISCARD] = "discard",
+	[ACTION_HOLD] = "hold", NULL,
+};
+const char *const list_subscription_names[] = {
+	[SUBSCRIPTION_CLOSED] = "closed", [SUBSCRIPTION_CONFIRM] = "confirm",
+	[SUBSCRIPTION_MODERATE] = "moderate", NULL,
+};
+
+/* The columns after the strings, in this order. */
+#define SETTINGS_SQL "l.enabled, l.policy, l.refused, l.max_size, " \
+		     "l.oversize, l.subscription, l.hold_days"
+
+/* select_list - "SELECT <first>, <columns>, <settings> <rest>" */
 static char *select_list(const char *first, const char *rest)
 {
 	GString *q = g_string_new("SELECT ");
@@ -50,11 +69,54 @@ static char *select_list(const char *first, const char *rest)
 	g_string_append_printf(q, "%s, ", first);
 	for (size_t i = 0; i < NCOLUMNS; i++)
 		g_string_append_printf(q, "%s, ", list_columns[i].sql);
-	g_string_append_printf(q, "l.enabled %s", rest);
+	g_string_append_printf(q, SETTINGS_SQL " %s", rest);
 	return g_string_free(q, FALSE);
 }
 
-static void read_list(sqlite3_stmt *stmt, int first, struct list *list)
+/* name_value - the index of text in names, or -1 */
+static int name_value(const char *const *names, const unsigned char *text)
+{
+	for (int i = 0; text && names[i]; i++)
+		if (strcmp(names[i], (const char *)text) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * read_settings - the enumerated columns.  The schema's CHECKs keep
+ * other values out, but a row written with checks off may hold one: the
+ * list is then unusable (a deferral that names it), never guessed at.
+ */
+static int read_settings(sqlite3_stmt *stmt, int col, struct list *list,
+			 struct status *st)
+{
+	int	policy = name_value(list_policy_names,
+				    sqlite3_column_text(stmt, col + 1));
+	int	refused = name_value(list_action_names,
+				     sqlite3_column_text(stmt, col + 2));
+	int	oversize = name_value(list_action_names,
+				      sqlite3_column_text(stmt, col + 4));
+	int	subscription = name_value(list_subscription_names,
+					  sqlite3_column_text(stmt, col + 5));
+
+	list->enabled = sqlite3_column_int(stmt, col);
+	list->max_size = sqlite3_column_int64(stmt, col + 3);
+	list->hold_days = sqlite3_column_int(stmt, col + 6);
+	if (policy < 0 || refused < 0 || oversize < 0 || subscription < 0
+	    || oversize == ACTION_DISCARD || list->max_size < 0
+	    || list->hold_days < 1)
+		return status_temp(st, "4.3.5", "listpipe: list %s has an "
+		    "unknown policy, refused, oversize, subscription, max_size "
+		    "or hold_days value: see listpipe(5)", list->address);
+	list->policy = (enum list_policy)policy;
+	list->refused = (enum list_action)refused;
+	list->oversize = (enum list_action)oversize;
+	list->subscription = (enum list_subscription)subscription;
+	return 0;
+}
+
+static int read_list(sqlite3_stmt *stmt, int first, struct list *list,
+		     struct status *st)
 {
 	memset(list, 0, sizeof(*list));
 	for (size_t i = 0; i < NCOLUMNS; i++) {
@@ -65,7 +127,7 @@ static void read_list(sqlite3_stmt *stmt, int first, struct list *list)
 			continue;
 		*FIELD(list, i) = g_strdup(text ? text : "");
 	}
-	list->enabled = sqlite3_column_int(stmt, first + (int)NCOLUMNS);
+	return read_settings(stmt, first + (int)NCOLUMNS, list, st);
 }
 
 /* one_list - run a query whose row is a kind column and a list; 1, 0 or -1 */
@@ -96,15 +158,20 @@ static int one_list(struct db *db, const char *sql, const char *arg,
 		g_strlcpy(kind_buf, k ? k : "", kind_size);
 		*kind_text = kind_buf;
 	}
-	read_list(stmt, 1, list);
+	rc = read_list(stmt, 1, list, st);
 	sqlite3_finalize(stmt);
+	if (rc < 0) {
+		db_list_free(list);
+		return -1;
+	}
 	return 1;
 }
 
 int db_find(struct db *db, const char *address, enum db_kind *kind,
 	    struct list *list, struct status *st)
 {
-	static const char *const kinds[] = {"post", "bounces", "owner"};
+	static const char *const kinds[] = {"post", "bounces", "owner",
+					    "request"};
 	/* A list literally named like another's -bounces address wins. */
 	char   *sql = select_list("a.kind", "FROM addresses a JOIN lists l ON "
 				  "l.address = a.list WHERE a.address = ?1 "

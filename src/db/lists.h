@@ -12,7 +12,7 @@
 #include "db/db.h"
 
 /* What an address in a served domain is to listpipe. */
-enum db_kind { DB_KIND_POST, DB_KIND_BOUNCES, DB_KIND_OWNER };
+enum db_kind { DB_KIND_POST, DB_KIND_BOUNCES, DB_KIND_OWNER, DB_KIND_REQUEST };
 
 /*
  * db_find - what a normalised address is: 1 and kind/list filled in,

@@ -183,10 +183,24 @@ Test(outcome, database_with_newer_schema_defers)
 	struct tdir t;
 	struct run r;
 
-	fixture(&t, "PRAGMA user_version = 2");
+	fixture(&t, "PRAGMA user_version = 3");
 	deliver(&r, &t, POST, "carol@example.com", "team@lists.example.org");
 	cr_expect_eq(r.exit_code, 75);
-	cr_expect(strstr(r.output, "schema version 2") != NULL, "%s", r.output);
+	cr_expect(strstr(r.output, "schema version 3") != NULL, "%s", r.output);
+	run_free(&r);
+}
+
+Test(outcome, database_of_the_previous_schema_defers_and_names_the_upgrade)
+{
+	struct tdir t;
+	struct run r;
+
+	fixture(&t, "PRAGMA user_version = 1");
+	deliver(&r, &t, POST, "carol@example.com", "team@lists.example.org");
+	cr_expect_eq(r.exit_code, 75);
+	cr_expect(strstr(r.output, "4.3.5") == r.output, "%s", r.output);
+	cr_expect(strstr(r.output, "upgrade it with sql/upgrade-2.sql") != NULL,
+		  "%s", r.output);
 	run_free(&r);
 }
 

@@ -150,6 +150,13 @@ void tdir_db(struct tdir *t, const char *sql)
 	snprintf(path, sizeof(path), "%s/sql/schema.sql", source_dir());
 	schema = read_file(path, NULL);
 	cr_assert(schema != NULL, "read %s", path);
+	/* Dot commands (".bail on") are for the sqlite3 shell. */
+	for (char *line = schema; line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (*line == '.')
+			memcpy(line, "--", line[1] ? 2 : 1);
+	}
 	tdir_sql(t, schema);
 	free(schema);
 	if (sql)

@@ -234,7 +234,17 @@ Test(expand, lookup_kinds_and_served_domains)
 	cr_expect_eq(db_find(db, "b-owner@l.example", &kind, &l, &st), 1);
 	cr_expect_eq(kind, DB_KIND_OWNER);
 	db_list_free(&l);
-	cr_expect_eq(db_find(db, "a-request@l.example", &kind, &l, &st), 0);
+	cr_expect_eq(db_find(db, "a-request@l.example", &kind, &l, &st), 1);
+	cr_expect_eq(kind, DB_KIND_REQUEST);
+	cr_expect_str_eq(l.request, "a-request@l.example");
+	/* Version 2's settings, with the defaults of today's behaviour */
+	cr_expect_eq(l.policy, POLICY_OPEN);
+	cr_expect_eq(l.refused, ACTION_REJECT);
+	cr_expect_eq(l.max_size, 0);
+	cr_expect_eq(l.subscription, SUBSCRIPTION_CLOSED);
+	cr_expect_eq(l.hold_days, 14);
+	db_list_free(&l);
+	cr_expect_eq(db_find(db, "x-request@l.example", &kind, &l, &st), 0);
 	/* disabled: no post address, but bounces still come in */
 	cr_expect_eq(db_find(db, "c@l.example", &kind, &l, &st), 0);
 	cr_expect_eq(db_list_disabled(db, "c@l.example", &st), 1);
@@ -242,4 +252,18 @@ Test(expand, lookup_kinds_and_served_domains)
 	db_list_free(&l);
 	cr_expect_eq(db_domain_served(db, "L.Example", &st), 1);
 	cr_expect_eq(db_domain_served(db, "example.org", &st), 0);
+}
+
+Test(expand, a_setting_written_with_checks_off_makes_the_list_unusable)
+{
+	struct list l;
+	enum db_kind kind;
+	struct status st;
+
+	open_db(LISTS "PRAGMA ignore_check_constraints = 1;"
+		"UPDATE lists SET policy = 'everyone' WHERE address = 'a@l.example';");
+	cr_expect_eq(db_find(db, "a@l.example", &kind, &l, &st), -1);
+	cr_expect_eq(st.outcome, OUTCOME_TEMP);
+	cr_expect(strstr(st.reason, "list a@l.example has an unknown policy")
+		  != NULL, "%s", st.reason);
 }
