@@ -9,7 +9,7 @@
 #   make demo       see it work on the embedded defaults
 #   make install    PREFIX=/usr/local
 #
-# Layout (README): src/common and src/mail and src/db make one library,
+# Layout (README): src/common, src/mail, src/db and src/list make one library,
 # build/liblistpipe.a, that both programs, the tests and the fuzzer link;
 # src/listpipe and src/listctl are the two programs.
 
@@ -26,7 +26,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc -MMD -MP \
 LIBS	= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRC	= $(wildcard src/common/*.c src/mail/*.c src/db/*.c)
+LIB_SRC	= $(wildcard src/common/*.c src/mail/*.c src/db/*.c src/list/*.c)
 LP_SRC	= $(wildcard src/listpipe/*.c)
 CTL_SRC	= $(wildcard src/listctl/*.c)
 

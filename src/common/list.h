@@ -46,6 +46,14 @@ struct list {
 	char   *request;	/* local-request@domain */
 };
 
+/* The roles someone holds on a list, as bits (members.role). */
+#define ROLE_MEMBER	0x01	/* of the list or of a list nested in it */
+#define ROLE_OWNER	0x02
+#define ROLE_MODERATOR	0x04
+#define ROLE_POSTER	0x08
+#define ROLE_LIST	0x10	/* a list of ours that has this one as member:
+				 * its copies are distribution, not posts */
+
 /* The readable names of the values above, as the schema spells them. */
 extern const char *const list_policy_names[];		/* by enum value */
 extern const char *const list_action_names[];

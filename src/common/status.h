@@ -26,6 +26,8 @@ enum outcome {
 	OUTCOME_NO_LIST,	/* no such list in a served domain (5.1.1) */
 	OUTCOME_DISABLED,	/* the list exists but takes no posts (5.2.1) */
 	OUTCOME_BAD_ADDRESS,	/* the recipient cannot be an address (5.1.3) */
+	OUTCOME_REFUSED,	/* the list's policy refuses the sender (5.7.1) */
+	OUTCOME_TOO_BIG,	/* over the list's size limit (5.3.4) */
 };
 
 /* Big enough for a reason that names a file and an errno text. */

@@ -7,6 +7,7 @@
  * "database is locked" in the maillog, not a bare "error".
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,62 @@ int db_single_row(struct db *db, const char *sql, const char *arg,
 	if (rc == SQLITE_DONE)
 		return 0;
 	return db_fail(db, rc, what, st);
+}
+
+const char DB_NULL[] = "";
+
+void db_bind_all(sqlite3_stmt *stmt, const char *const *args)
+{
+	for (int i = 0; args[i]; i++) {
+		if (args[i] == DB_NULL)
+			sqlite3_bind_null(stmt, i + 1);
+		else
+			sqlite3_bind_text(stmt, i + 1, args[i], -1,
+					  SQLITE_STATIC);
+	}
+}
+
+int db_run(struct db *db, const char *what, struct status *st,
+	   const char *sql, ...)
+{
+	const char *args[16];
+	sqlite3_stmt *stmt;
+	va_list	ap;
+	int	n = 0;
+	int	rc;
+
+	va_start(ap, sql);
+	while (n < 15 && (args[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	if (db_prepare(db, sql, &stmt, st) < 0)
+		return -1;
+	db_bind_all(stmt, args);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(db, rc, what, st);
+	return sqlite3_changes(db->sql);
+}
+
+int db_begin(struct db *db, struct status *st)
+{
+	/* IMMEDIATE: take the write lock now, inside the busy timeout,
+	 * rather than fail half-way with SQLITE_BUSY on the first write. */
+	return db_run(db, "begin transaction", st, "BEGIN IMMEDIATE", NULL) < 0
+	       ? -1 : 0;
+}
+
+int db_commit(struct db *db, struct status *st)
+{
+	return db_run(db, "commit", st, "COMMIT", NULL) < 0 ? -1 : 0;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->sql))
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* pragma_text - the first column of a PRAGMA into buf */

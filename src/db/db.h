@@ -23,6 +23,13 @@ int	db_open(struct db **dbp, const char *path, int read_only,
 		struct status *st);
 void	db_close(struct db *db);
 
+/* Transactions for the few writes listpipe and listctl make: begin
+ * takes the write lock at once (BEGIN IMMEDIATE); rollback is for error
+ * paths and does nothing outside a transaction. */
+int	db_begin(struct db *db, struct status *st);
+int	db_commit(struct db *db, struct status *st);
+void	db_rollback(struct db *db);
+
 /* db_journal_mode - "wal", "delete", ... into buf */
 int	db_journal_mode(struct db *db, char *buf, size_t size,
 			struct status *st);

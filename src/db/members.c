@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "common/list.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "db/members.h"
@@ -77,6 +78,87 @@ int db_owners(struct db *db, const char *list, struct address_list *out,
 	    "SELECT DISTINCT lower(address) FROM members WHERE list = ?1 "
 	    "AND role = 'owner' AND state = 'enabled' ORDER BY 1",
 	    list, out, "read owners", st);
+}
+
+int db_moderators(struct db *db, const char *list, struct address_list *out,
+		  struct status *st)
+{
+	return collect(db, "SELECT DISTINCT lower(address) FROM moderators "
+		       "WHERE list = ?1 ORDER BY 1", list, out,
+		       "read moderators", st);
+}
+
+int db_sender_roles(struct db *db, const char *list, const char *address,
+		    unsigned *roles, struct status *st)
+{
+	/* inside: this list and every list nested in it, through member
+	 * rows that are enabled or nomail. */
+	static const char sql[] =
+	    "WITH RECURSIVE inside(list) AS ("
+	    "  SELECT ?1 COLLATE NOCASE"
+	    "  UNION"
+	    "  SELECT m.address FROM inside i JOIN members m ON m.list = i.list"
+	    "  JOIN lists l ON l.address = m.address"
+	    "  WHERE m.role = 'member' AND m.state <> 'disabled'"
+	    ") "
+	    "SELECT role, list = ?1 FROM members WHERE address = ?2"
+	    "  AND state <> 'disabled' AND list IN (SELECT list FROM inside) "
+	    "UNION ALL "
+	    "SELECT 'list', 1 FROM addresses a JOIN members m ON m.list = a.list"
+	    "  WHERE a.kind = 'bounces' AND a.address = ?3"
+	    "  AND m.address = ?1 AND m.role = 'member'";
+	const char *base = address;
+	char	stripped[ADDRESS_MAX];
+	const char *args[] = {list, address, NULL, NULL};
+	sqlite3_stmt *stmt;
+	int	rc;
+
+	*roles = 0;
+	/* A list's copies come from list-bounces+extension@ once VERP is
+	 * on: the bounce address without it. */
+	if (address_strip_extension(address, stripped, sizeof(stripped)))
+		base = stripped;
+	args[2] = base;
+	if (db_prepare(db, sql, &stmt, st) < 0)
+		return -1;
+	db_bind_all(stmt, args);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *role = (const char *)sqlite3_column_text(stmt, 0);
+		int	own = sqlite3_column_int(stmt, 1);
+
+		if (role == NULL)
+			continue;
+		if (strcmp(role, "member") == 0)
+			*roles |= ROLE_MEMBER;
+		else if (strcmp(role, "list") == 0)
+			*roles |= ROLE_LIST;
+		/* Owners, moderators and posters of a nested list are
+		 * nobody special here; its members are members. */
+		else if (own && strcmp(role, "owner") == 0)
+			*roles |= ROLE_OWNER;
+		else if (own && strcmp(role, "moderator") == 0)
+			*roles |= ROLE_MODERATOR;
+		else if (own && strcmp(role, "poster") == 0)
+			*roles |= ROLE_POSTER;
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "read roles", st);
+}
+
+int db_member_add(struct db *db, const char *list, const char *address,
+		  const char *role, struct status *st)
+{
+	return db_run(db, "add member", st, "INSERT OR IGNORE INTO "
+		      "members(list, address, role) VALUES (?1, ?2, ?3)",
+		      list, address, role, NULL);
+}
+
+int db_member_remove(struct db *db, const char *list, const char *address,
+		     const char *role, struct status *st)
+{
+	return db_run(db, "remove member", st, "DELETE FROM members WHERE "
+		      "list = ?1 AND address = ?2 AND role = ?3", list, address,
+		      role, NULL);
 }
 
 int db_members(struct db *db, const char *list, struct member **out,

@@ -11,6 +11,7 @@
 
 #include <gmime/gmime.h>
 
+#include "common/address.h"
 #include "common/log.h"
 #include "common/params.h"
 #include "mail/headers.h"
@@ -222,6 +223,48 @@ char *headers_value(const struct headers *hd, int index)
 	g_free(unfolded);
 	g_strstrip(decoded);
 	return decoded;
+}
+
+/* first_mailbox - depth first through groups */
+static const char *first_mailbox(InternetAddressList *list)
+{
+	for (int i = 0; list && i < internet_address_list_length(list); i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		const char *found;
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			return internet_address_mailbox_get_addr(
+				INTERNET_ADDRESS_MAILBOX(ia));
+		if (INTERNET_ADDRESS_IS_GROUP(ia)
+		    && (found = first_mailbox(internet_address_group_get_members(
+				INTERNET_ADDRESS_GROUP(ia)))) != NULL)
+			return found;
+	}
+	return NULL;
+}
+
+int headers_from_address(const struct headers *hd, char *out, size_t size)
+{
+	int	i = headers_find(hd, "From", 0);
+	InternetAddressList *list;
+	const char *addr;
+	const char *why;
+	int	rc = -1;
+
+	if (i < 0)
+		return -1;
+	list = internet_address_list_parse(parser_options,
+					   hd->fields[i].raw_value);
+	addr = first_mailbox(list);
+	if (addr && address_check_member(addr, &why) == 0
+	    && g_strlcpy(out, addr, size) < size) {
+		for (char *p = out; *p; p++)
+			*p = g_ascii_tolower(*p);
+		rc = 0;
+	}
+	if (list)
+		g_object_unref(list);
+	return rc;
 }
 
 int headers_has_loop(const struct headers *hd, const char *list_address)

@@ -49,6 +49,13 @@ int	headers_find(const struct headers *hd, const char *name, int from);
 /* headers_value - a field's value unfolded and decoded to UTF-8; g_free() */
 char   *headers_value(const struct headers *hd, int index);
 
+/*
+ * headers_from_address - the first mailbox of the From: field (inside a
+ * group too), lower-cased, into out; 0 when there is a usable one, -1
+ * when the field is missing or holds no address a member row could.
+ */
+int	headers_from_address(const struct headers *hd, char *out, size_t size);
+
 /* headers_has_loop - an X-Loop field names this list already */
 int	headers_has_loop(const struct headers *hd, const char *list_address);
 
