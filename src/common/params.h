@@ -39,4 +39,16 @@
  * unwind and log before its signal handler ends it. */
 #define STOP_GRACE_SECONDS 5
 
+/* Mail listpipe writes itself (listpipe(5) ROBOT).  A confirmation token
+ * is valid this long; replies to one address (robot answers, notices to
+ * a poster) are limited per hour, and so are moderator notices per list:
+ * past a limit the mail is not sent and a log line says so. */
+#define TOKEN_DAYS	7
+#define REPLY_LIMIT	5
+#define NOTICE_LIMIT	30
+#define LIMIT_WINDOW	3600
+
+/* Subjects stored for held posts are cut to this many characters. */
+#define HELD_SUBJECT_MAX 200
+
 #endif

@@ -16,7 +16,7 @@ int deliver_bounce(struct job *job, struct target *t, struct status *st)
 	struct maildir_place place = {job->spool_fd, job->cf->spooldir, below};
 
 	if (maildir_store(&place, t->address, &job->msg->spool,
-			  job->dry_run_fd, st) < 0)
+			  job->dry_run_fd, NULL, st) < 0)
 		return -1;
 	log_info("to=<%s>, from=<%s>, list=<%s>, status=stored (bounce)",
 		 t->address, job->cf->sender, t->list.address);

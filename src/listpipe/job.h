@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "listpipe/config.h"
+#include "list/site.h"
 #include "listpipe/route.h"
 #include "mail/inject.h"
 #include "mail/message.h"
@@ -22,6 +23,8 @@ struct job {
 					 * without one */
 	int	dry_run_fd;		/* >= 0: print instead of delivering */
 	const struct inject_hooks *hooks;
+	struct site site;		/* the same, with the open database,
+					 * for the list layer */
 };
 
 /* A handler: 0 when done, -1 with st (a verdict or a deferral). */
@@ -31,6 +34,7 @@ handler_fn deliver_post;	/* post.c: the list copy for the members */
 handler_fn deliver_owner;	/* owner.c: unchanged, to the owners */
 handler_fn deliver_bounce;	/* bounces.c: into the list's bounce Maildir */
 handler_fn deliver_pass;	/* pass.c: unchanged, on to Postfix (-p) */
+handler_fn deliver_request;	/* request.c: the list-request@ robot */
 
 /*
  * job_inject - hand the message from spool offset from, after header

@@ -34,6 +34,7 @@ static handler_fn *const handlers[] = {
 	[TARGET_OWNER] = deliver_owner,
 	[TARGET_BOUNCES] = deliver_bounce,
 	[TARGET_PASS] = deliver_pass,
+	[TARGET_REQUEST] = deliver_request,
 };
 
 /* The filter's answers to inject's questions (outcome.h). */
@@ -71,19 +72,18 @@ static void keep_worst(struct status *worst, const struct status *st)
 		*worst = *st;
 }
 
-/* route_all - every recipient's target, the database closed after */
+/* route_all - every recipient's target, before anything is delivered;
+ * the database stays open in *db for the handlers (roles, held posts) */
 static int route_all(const struct config *cf, struct target *targets,
-		     struct status *st)
+		     struct db **db, struct status *st)
 {
-	struct db *db;
 	int	i;
 
-	if (db_open(&db, cf->database, cf->dry_run, st) < 0)
+	if (db_open(db, cf->database, cf->dry_run, st) < 0)
 		return -1;
 	for (i = 0; i < cf->nrecipients; i++)
-		if (route(cf, db, cf->recipients[i], &targets[i], st) < 0)
+		if (route(cf, *db, cf->recipients[i], &targets[i], st) < 0)
 			break;
-	db_close(db);
 	return i < cf->nrecipients ? -1 : 0;
 }
 
@@ -106,12 +106,13 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 {
 	struct target *targets = g_new0(struct target, cf->nrecipients);
 	struct message msg;
-	struct job job = {cf, &msg, -1, out_fd, &hooks};
+	struct job job = {cf, &msg, -1, out_fd, &hooks,
+			  {NULL, -1, cf->spooldir, cf->sendmail, out_fd, &hooks}};
 	int	have_msg = 0;
 	int	i;
 
 	status_ok(result);
-	if (route_all(cf, targets, result) < 0)
+	if (route_all(cf, targets, &job.site.db, result) < 0)
 		goto done;
 	/* A dry run may look without a usable spool directory; it says so. */
 	if (spooldir_open(cf->spooldir, &job.spool_fd, result) < 0) {
@@ -127,6 +128,7 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 		 && message_read(&msg, -1, g_get_tmp_dir(), 0, result) == 0))
 		goto done;
 	have_msg = 1;
+	job.site.spool_fd = job.spool_fd;
 	status_ok(result);
 	for (i = 0; i < cf->nrecipients && result->outcome != OUTCOME_TEMP
 		    && !outcome_stopping(); i++) {
@@ -149,6 +151,7 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 			    "not handled", cf->nrecipients - i, cf->nrecipients);
 
 done:
+	db_close(job.site.db);
 	if (have_msg)
 		message_free(&msg);
 	if (job.spool_fd >= 0)

@@ -1,9 +1,8 @@
 /*
  * route.c - from an envelope recipient to a target.
  *
- * Database reads only: main() routes every recipient first and closes
- * the database before anything is delivered, so a database problem
- * defers the message with nothing sent.
+ * Database reads only: main() routes every recipient before anything is
+ * delivered, so a database problem defers the message with nothing sent.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,8 +15,12 @@
 static int route_list(struct db *db, enum db_kind kind, struct target *t,
 		      struct status *st)
 {
-	t->kind = kind == DB_KIND_POST ? TARGET_LIST
-		: kind == DB_KIND_OWNER ? TARGET_OWNER : TARGET_BOUNCES;
+	static const enum target_kind kinds[] = {
+		[DB_KIND_POST] = TARGET_LIST, [DB_KIND_BOUNCES] = TARGET_BOUNCES,
+		[DB_KIND_OWNER] = TARGET_OWNER, [DB_KIND_REQUEST] = TARGET_REQUEST,
+	};
+
+	t->kind = kinds[kind];
 	if (t->kind == TARGET_LIST)
 		return db_recipients(db, t->list.address, &t->rcpts, st);
 	if (t->kind == TARGET_OWNER) {

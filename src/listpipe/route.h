@@ -15,6 +15,7 @@ enum target_kind {
 	TARGET_LIST,		/* a post to a list */
 	TARGET_OWNER,		/* list-owner@ */
 	TARGET_BOUNCES,		/* list-bounces@, with or without extension */
+	TARGET_REQUEST,		/* list-request@: the robot */
 	TARGET_PASS,		/* no list's domain, and -p: pass on unchanged */
 	TARGET_REFUSED,		/* the verdict is known already */
 };

@@ -114,23 +114,27 @@ fail:
 }
 
 int maildir_store(const struct maildir_place *place, const char *delivered_to,
-		  const struct spool *sp, int dry_run_fd, struct status *st)
+		  const struct spool *sp, int dry_run_fd, char *name_out,
+		  struct status *st)
 {
 	char	path[4096];
-	char	name[512];
+	char	name[MAILDIR_NAME_MAX];
 	char	field[1024];
 	int	dir = -1, tmp = -1, new = -1;
 	int	fd = -1;
-	int	n;
+	int	n = 0;
 
 	if (place_path(place, path, sizeof(path)) < 0)
 		return status_temp(st, "4.3.5", "listpipe: Maildir path too long");
-	n = snprintf(field, sizeof(field), "Delivered-To: %s%s", delivered_to,
-		     sp->newline ? sp->newline : "\n");
-	if (n < 0 || n >= (int)sizeof(field)
-	    || !field_check(field, (size_t)n, sp->newline ? sp->newline : "\n"))
-		return status_temp(st, "4.3.0", "listpipe: recipient unusable "
-				   "in a Delivered-To field");
+	if (delivered_to) {
+		n = snprintf(field, sizeof(field), "Delivered-To: %s%s",
+			     delivered_to, sp->newline ? sp->newline : "\n");
+		if (n < 0 || n >= (int)sizeof(field)
+		    || !field_check(field, (size_t)n,
+				    sp->newline ? sp->newline : "\n"))
+			return status_temp(st, "4.3.0", "listpipe: recipient "
+					   "unusable in a Delivered-To field");
+	}
 	if (dry_run_fd >= 0) {
 		char	line[4200];
 		int	len = snprintf(line, sizeof(line),
@@ -188,6 +192,8 @@ int maildir_store(const struct maildir_place *place, const char *delivered_to,
 		goto fail;
 	}
 	log_info("stored in %s/new/%s", path, name);
+	if (name_out)
+		memcpy(name_out, name, strlen(name) + 1);
 	close(dir);
 	close(tmp);
 	close(new);
@@ -208,4 +214,71 @@ fail:
 	if (new >= 0)
 		close(new);
 	return -1;
+}
+
+/* open_new - the Maildir's new/ directory, which must exist */
+static int open_new(const struct maildir_place *place, int *new,
+		    struct status *st)
+{
+	int	cur = place->spool_fd;
+	int	next;
+	char	path[4096];
+
+	if (place_path(place, path, sizeof(path)) < 0)
+		return status_temp(st, "4.3.5", "listpipe: Maildir path too long");
+	for (const char *const *c = place->below; ; c++) {
+		const char *name = *c ? *c : "new";
+
+		if (spooldir_subdir(cur, name, 0, path, &next, st) < 0) {
+			if (cur != place->spool_fd)
+				close(cur);
+			return -1;
+		}
+		if (cur != place->spool_fd)
+			close(cur);
+		cur = next;
+		if (*c == NULL)
+			break;
+	}
+	*new = cur;
+	return 0;
+}
+
+int maildir_open(const struct maildir_place *place, const char *name,
+		 int *fd, struct status *st)
+{
+	int	new;
+
+	if (!spooldir_name_ok(name))
+		return status_temp(st, "4.3.5", "listpipe: unusable Maildir "
+				   "file name");
+	if (open_new(place, &new, st) < 0)
+		return -1;
+	*fd = openat(new, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	close(new);
+	if (*fd < 0)
+		return status_temp(st, "4.3.0", "listpipe: open held file %s: %s",
+				   name, strerror(errno));
+	return 0;
+}
+
+int maildir_remove(const struct maildir_place *place, const char *name,
+		   struct status *st)
+{
+	int	new;
+
+	if (!spooldir_name_ok(name))
+		return status_temp(st, "4.3.5", "listpipe: unusable Maildir "
+				   "file name");
+	if (open_new(place, &new, st) < 0)
+		return -1;
+	if (unlinkat(new, name, 0) < 0 && errno != ENOENT) {
+		status_temp(st, "4.3.0", "listpipe: remove %s: %s", name,
+			    strerror(errno));
+		close(new);
+		return -1;
+	}
+	fsync(new);
+	close(new);
+	return 0;
 }

@@ -20,15 +20,30 @@ struct maildir_place {
 	const char *const *below;	/* e.g. {"bounces", list, NULL} */
 };
 
+/* Long enough for any file name maildir_store makes. */
+#define MAILDIR_NAME_MAX 300
+
 /*
  * maildir_store - the spooled message from sp->start, preceded by a
  * Delivered-To field naming the envelope recipient (a VERP address keeps
- * its extension there) in the message's own newline, into the Maildir at
- * place, created if missing.  With dry_run_fd >= 0, print where it would
- * go and what instead.
+ * its extension there) in the message's own newline, or exactly as it
+ * is when delivered_to is NULL, into the Maildir at place, created if
+ * missing.  The file's name in new/ goes to name (MAILDIR_NAME_MAX)
+ * unless that is NULL.  With dry_run_fd >= 0, print where it would go
+ * and what instead.
  */
 int	maildir_store(const struct maildir_place *place,
 		      const char *delivered_to, const struct spool *sp,
-		      int dry_run_fd, struct status *st);
+		      int dry_run_fd, char *name, struct status *st);
+
+/* maildir_open - the file name in the Maildir's new/, for reading;
+ * a name that is not one path component, or a missing file, is -1 */
+int	maildir_open(const struct maildir_place *place, const char *name,
+		     int *fd, struct status *st);
+
+/* maildir_remove - unlink name from new/ and flush the directory; a
+ * file that is gone already is not an error */
+int	maildir_remove(const struct maildir_place *place, const char *name,
+		       struct status *st);
 
 #endif

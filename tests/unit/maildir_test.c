@@ -50,7 +50,7 @@ Test(maildir, stores_in_new_with_delivered_to_and_creates_the_tree)
 	char   *stored;
 
 	ready(&t, &place, &sp, "Subject: b\r\n\r\nbody\r\n");
-	cr_assert_eq(maildir_store(&place, "team-bounces+a=b@x", &sp, -1, &st),
+	cr_assert_eq(maildir_store(&place, "team-bounces+a=b@x", &sp, -1, NULL, &st),
 		     0, "%s", st.reason);
 	snprintf(dir, sizeof(dir), "%s/bounces/team@x/new", t.spool);
 	stored = only_file_in(dir, NULL);
@@ -59,6 +59,38 @@ Test(maildir, stores_in_new_with_delivered_to_and_creates_the_tree)
 	snprintf(dir, sizeof(dir), "%s/bounces/team@x/tmp", t.spool);
 	cr_expect_eq(rmdir(dir), 0, "tmp/ is empty");
 	free(stored);
+	spool_close(&sp);
+	close(place.spool_fd);
+}
+
+Test(maildir, a_held_post_is_stored_exactly_opened_by_name_and_removed)
+{
+	struct tdir t;
+	struct spool sp;
+	struct status st;
+	const char *const below[] = {"held", "team@x", NULL};
+	struct maildir_place place = {-1, NULL, below};
+	const char *post = "From: c@example.com\nSubject: p\n\nbody\n";
+	char	name[MAILDIR_NAME_MAX];
+	char	dir[600];
+	char	buf[200];
+	int	fd;
+	ssize_t	n;
+
+	ready(&t, &place, &sp, post);
+	cr_assert_eq(maildir_store(&place, NULL, &sp, -1, name, &st), 0, "%s",
+		     st.reason);
+	cr_assert_eq(maildir_open(&place, name, &fd, &st), 0, "%s", st.reason);
+	n = read(fd, buf, sizeof(buf) - 1);
+	cr_assert(n >= 0);
+	buf[n] = 0;
+	cr_expect_str_eq(buf, post, "no Delivered-To, nothing added");
+	close(fd);
+	/* a name is one component: no way out of new/ */
+	cr_expect_eq(maildir_open(&place, "../tmp", &fd, &st), -1);
+	cr_expect_eq(maildir_remove(&place, name, &st), 0, "%s", st.reason);
+	snprintf(dir, sizeof(dir), "%s/held/team@x/new", t.spool);
+	cr_expect_eq(rmdir(dir), 0, "new/ is empty");
 	spool_close(&sp);
 	close(place.spool_fd);
 }
@@ -75,7 +107,7 @@ Test(maildir, a_symlinked_component_is_refused)
 	ready(&t, &place, &sp, "Subject: b\n\nbody\n");
 	snprintf(link, sizeof(link), "%s/bounces", t.spool);
 	cr_assert_eq(symlink("/tmp", link), 0);
-	cr_expect_eq(maildir_store(&place, "team-bounces@x", &sp, -1, &st), -1);
+	cr_expect_eq(maildir_store(&place, "team-bounces@x", &sp, -1, NULL, &st), -1);
 	cr_expect_eq(st.outcome, OUTCOME_TEMP);
 	cr_expect_str_eq(st.dsn, "4.3.5");
 	cr_expect(strstr(st.reason, "symlink"), "%s", st.reason);
@@ -92,7 +124,7 @@ Test(maildir, a_name_that_is_no_directory_name_is_refused)
 	struct maildir_place place = {-1, NULL, below};
 
 	ready(&t, &place, &sp, "Subject: b\n\nbody\n");
-	cr_expect_eq(maildir_store(&place, "x@y", &sp, -1, &st), -1);
+	cr_expect_eq(maildir_store(&place, "x@y", &sp, -1, NULL, &st), -1);
 	cr_expect(strstr(st.reason, "cannot be a directory name"), "%s",
 		  st.reason);
 	spool_close(&sp);
