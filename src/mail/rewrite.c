@@ -150,6 +150,7 @@ static int plan_edits(const struct headers *hd, const struct list *list,
 		      struct edit *edits)
 {
 	const char *owner = list->owner;
+	const char *request = list->request;
 	int	n = 0;
 	int	subject = headers_find(hd, "Subject", 0);
 	char   *tagged = rewrite_subject(subject >= 0
@@ -158,12 +159,17 @@ static int plan_edits(const struct headers *hd, const struct list *list,
 
 	/* Upstream lists' fields go; ours replace them in place. */
 	add_edit(edits, &n, "List-Id", EDIT_SET, list_id(list));
+	/* The robot answers help and unsubscribe always, subscribe only
+	 * when the list takes subscriptions by mail: otherwise the owner
+	 * decides, and the header says so. */
 	add_edit(edits, &n, "List-Help", EDIT_SET,
-		 url_or_mailto(list->help_url, owner, "subject=help"));
+		 url_or_mailto(list->help_url, request, "subject=help"));
 	add_edit(edits, &n, "List-Subscribe", EDIT_SET,
-		 url_or_mailto(list->subscribe_url, owner, "subject=subscribe"));
+		 url_or_mailto(list->subscribe_url,
+			       list->subscription == SUBSCRIPTION_CLOSED
+			       ? owner : request, "subject=subscribe"));
 	add_edit(edits, &n, "List-Unsubscribe", EDIT_SET,
-		 url_or_mailto(list->unsubscribe_url, owner,
+		 url_or_mailto(list->unsubscribe_url, request,
 			       "subject=unsubscribe"));
 	add_edit(edits, &n, "List-Post", EDIT_SET,
 		 url_or_mailto(NULL, list->address, NULL));

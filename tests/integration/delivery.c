@@ -27,11 +27,11 @@ Test(delivery, list_copy_carries_list_headers_and_the_exact_body)
 	cr_expect_str_eq(header_value(msg, len, "List-Owner"),
 			 "<mailto:team-owner@lists.example.org>");
 	cr_expect_str_eq(header_value(msg, len, "List-Unsubscribe"),
-		"<mailto:team-owner@lists.example.org?subject=unsubscribe>");
+		"<mailto:team-request@lists.example.org?subject=unsubscribe>");
 	cr_expect_str_eq(header_value(msg, len, "List-Subscribe"),
 		"<mailto:team-owner@lists.example.org?subject=subscribe>");
 	cr_expect_str_eq(header_value(msg, len, "List-Help"),
-		"<mailto:team-owner@lists.example.org?subject=help>");
+		"<mailto:team-request@lists.example.org?subject=help>");
 	cr_expect_str_eq(header_value(msg, len, "Precedence"), "bulk");
 	cr_expect_str_eq(header_value(msg, len, "X-Auto-Response-Suppress"),
 			 "OOF");

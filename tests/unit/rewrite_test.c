@@ -22,6 +22,7 @@ static struct list team(void)
 		.domain = "lists.example.org", .name = "team",
 		.bounces = "team-bounces@lists.example.org",
 		.owner = "team-owner@lists.example.org",
+		.request = "team-request@lists.example.org",
 		.reply_to = "poster",
 	};
 
@@ -318,4 +319,24 @@ Test(subject, tag_with_control_characters_cannot_inject)
 	cr_expect_null(strchr(got, '\n'));
 	cr_expect_null(strchr(got, '\r'));
 	g_free(got);
+}
+
+Test(rewrite, list_headers_name_the_robot_where_it_answers)
+{
+	struct list l = team();
+	char   *out = copy_of("Subject: x\n\nbody\n", &l);
+
+	/* subscription closed: the owner decides on joining */
+	cr_expect(strstr(out, "\nList-Subscribe: <mailto:team-owner@lists."
+			  "example.org?subject=subscribe>\n") != NULL, "%s", out);
+	cr_expect(strstr(out, "\nList-Unsubscribe: <mailto:team-request@lists."
+			  "example.org?subject=unsubscribe>\n") != NULL, "%s", out);
+	cr_expect(strstr(out, "\nList-Help: <mailto:team-request@lists."
+			  "example.org?subject=help>\n") != NULL, "%s", out);
+	g_free(out);
+	l.subscription = SUBSCRIPTION_CONFIRM;
+	out = copy_of("Subject: x\n\nbody\n", &l);
+	cr_expect(strstr(out, "\nList-Subscribe: <mailto:team-request@lists."
+			  "example.org?subject=subscribe>\n") != NULL, "%s", out);
+	g_free(out);
 }
