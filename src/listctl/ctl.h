@@ -33,6 +33,12 @@ typedef int command_fn(struct ctl *ctl, int argc, char **argv);
 command_fn cmd_check;		/* check.c */
 command_fn cmd_lists;		/* lists.c */
 command_fn cmd_show;		/* show.c */
+command_fn cmd_held;		/* held.c: held [LIST] */
+command_fn cmd_release;		/* held.c: release ID */
+command_fn cmd_reject;		/* held.c: reject ID [REASON] */
+command_fn cmd_discard;		/* held.c: discard ID */
+command_fn cmd_expire;		/* held.c: expire (from cron) */
+command_fn cmd_texts;		/* texts.c: texts [NAME] */
 
 /*
  * ctl_printf - one line of output.  What listctl prints comes from the
@@ -48,5 +54,17 @@ void	ctl_error(const struct status *st);
 
 /* ctl_open_db - open the database read-only, or say why not */
 int	ctl_open_db(struct ctl *ctl, struct db **db);
+
+struct site;
+
+/*
+ * ctl_open_site - for commands that change things: the database opened
+ * for writing, the spool directory checked, sendmail.  Run as root, it
+ * first becomes the database's owner (listpipe's user), so that nothing
+ * it creates (the -wal file, a Maildir, a held file's removal) is root's
+ * and out of the filter's reach.  Logs to syslog (mail) as listpipe does.
+ */
+int	ctl_open_site(struct ctl *ctl, struct site *site);
+void	ctl_close_site(struct site *site);
 
 #endif

@@ -9,16 +9,23 @@
  * as OpenSMTPD's smtpctl does; the usage message is made from the table,
  * and a new command is a new file and one row.
  */
+#include <errno.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib.h>
 
+#include "common/log.h"
 #include "common/params.h"
 #include "common/text.h"
+#include "list/site.h"
 #include "listctl/ctl.h"
+#include "mail/headers.h"
+#include "mail/spooldir.h"
 
 static const struct command {
 	const char *name;
@@ -31,6 +38,15 @@ static const struct command {
 	 "find what is wrong with the set-up, and say how to fix it"},
 	{"lists", "", 0, 0, cmd_lists, "one line a list"},
 	{"show", "LIST", 1, 1, cmd_show, "a list's settings and members"},
+	{"held", "[LIST]", 0, 1, cmd_held, "posts waiting for a moderator"},
+	{"release", "ID", 1, 1, cmd_release, "send held post ID to the list"},
+	{"reject", "ID [REASON]", 1, 2, cmd_reject,
+	 "refuse held post ID, telling the poster why"},
+	{"discard", "ID", 1, 1, cmd_discard, "drop held post ID silently"},
+	{"expire", "", 0, 0, cmd_expire,
+	 "end holds and requests nobody decided on in time (cron)"},
+	{"texts", "[NAME]", 0, 1, cmd_texts,
+	 "the texts listpipe sends, as built in"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
@@ -44,7 +60,7 @@ static void usage(FILE *f, int full)
 		return;
 	fprintf(f, "commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-6s %-6s %s\n", commands[i].name,
+		fprintf(f, "  %-7s %-11s %s\n", commands[i].name,
 			commands[i].args, commands[i].what);
 }
 
@@ -77,6 +93,43 @@ int ctl_open_db(struct ctl *ctl, struct db **db)
 		return 0;
 	ctl_error(&st);
 	return -1;
+}
+
+int ctl_open_site(struct ctl *ctl, struct site *site)
+{
+	struct status st;
+	struct stat sb;
+
+	memset(site, 0, sizeof(*site));
+	site->spool_fd = -1;
+	site->dry_run_fd = -1;
+	site->spooldir = ctl->spooldir;
+	site->sendmail = ctl->sendmail;
+	if (geteuid() == 0 && stat(ctl->database, &sb) == 0 && sb.st_uid != 0
+	    && (setgroups(0, NULL) < 0 || setgid(sb.st_gid) < 0
+		|| setuid(sb.st_uid) < 0)) {
+		fprintf(stderr, "listctl: cannot become the database's owner "
+			"(uid %ld): %s\n", (long)sb.st_uid, strerror(errno));
+		return -1;
+	}
+	log_open(LOG_TO_SYSLOG, NULL, NULL, 0);
+	if (db_open(&site->db, ctl->database, 0, &st) < 0
+	    || spooldir_open(ctl->spooldir, &site->spool_fd, &st) < 0) {
+		ctl_error(&st);
+		ctl_close_site(site);
+		return -1;
+	}
+	return 0;
+}
+
+void ctl_close_site(struct site *site)
+{
+	db_close(site->db);
+	site->db = NULL;
+	if (site->spool_fd >= 0)
+		close(site->spool_fd);
+	site->spool_fd = -1;
+	log_close();
 }
 
 int main(int argc, char **argv)
@@ -128,7 +181,15 @@ int main(int argc, char **argv)
 				commands[i].name, commands[i].args);
 			return CTL_USAGE;
 		}
-		return commands[i].run(&ctl, argc, argv);
+		{
+			int	rc;
+
+			/* GMime, for the mail some commands compose */
+			headers_init();
+			rc = commands[i].run(&ctl, argc, argv);
+			headers_shutdown();
+			return rc;
+		}
 	}
 	fprintf(stderr, "listctl: unknown command \"%s\"\n", argv[0]);
 	usage(stderr, 0);
