@@ -47,16 +47,30 @@ int cmd_show(struct ctl *ctl, int argc, char **argv)
 	setting(ctl, "description", list.description, "(none)");
 	setting(ctl, "subject_prefix", list.subject_prefix, "(none)");
 	setting(ctl, "reply_to", list.reply_to, "");
-	setting(ctl, "help_url", list.help_url, "(mailto: owner)");
-	setting(ctl, "subscribe_url", list.subscribe_url, "(mailto: owner)");
+	setting(ctl, "policy", list_policy_names[list.policy], "");
+	setting(ctl, "refused", list.policy == POLICY_MODERATED
+		? "hold (moderated)" : list_action_names[list.refused], "");
+	if (list.max_size > 0)
+		ctl_printf(ctl, "%-16s %lld bytes, over it: %s", "max_size",
+			   list.max_size, list_action_names[list.oversize]);
+	else
+		setting(ctl, "max_size", NULL, "(no limit)");
+	setting(ctl, "subscription", list_subscription_names[list.subscription],
+		"");
+	ctl_printf(ctl, "%-16s %d", "hold_days", list.hold_days);
+	setting(ctl, "request address", list.request, "");
+	setting(ctl, "help_url", list.help_url, "(mailto: request)");
+	setting(ctl, "subscribe_url", list.subscribe_url,
+		list.subscription == SUBSCRIPTION_CLOSED ? "(mailto: owner)"
+		: "(mailto: request)");
 	setting(ctl, "unsubscribe_url", list.unsubscribe_url,
-		"(mailto: owner)");
+		"(mailto: request)");
 	setting(ctl, "owner_url", list.owner_url, "(mailto: owner)");
 	setting(ctl, "archive_url", list.archive_url, "(none)");
 	ctl_printf(ctl, "%s", "");
-	ctl_printf(ctl, "%-6s %-9s %s", "role", "state", "address");
+	ctl_printf(ctl, "%-9s %-9s %s", "role", "state", "address");
 	for (size_t i = 0; i < n; i++)
-		ctl_printf(ctl, "%-6s %-9s %s%s", m[i].role, m[i].state,
+		ctl_printf(ctl, "%-9s %-9s %s%s", m[i].role, m[i].state,
 			m[i].address, !m[i].is_list ? ""
 			: strcmp(m[i].role, "member") == 0
 			  && strcmp(m[i].state, "enabled") == 0

@@ -356,12 +356,20 @@ Test(listctl, show_prints_settings_and_members_with_nested_lists_marked)
 	cr_expect(strstr(r.output, "subject_prefix   [team]\n"), "%s", r.output);
 	cr_expect(strstr(r.output, "description      Team talk\n"), "%s",
 		  r.output);
-	cr_expect(strstr(r.output, "owner  enabled   olga@example.net\n"), "%s",
-		  r.output);
-	cr_expect(strstr(r.output, "member enabled   sub@lists.example.org  "
+	cr_expect(strstr(r.output, "owner     enabled   olga@example.net\n"),
+		  "%s", r.output);
+	cr_expect(strstr(r.output, "member    enabled   sub@lists.example.org  "
 		  "(list: its members are expanded in)\n"), "%s", r.output);
-	cr_expect(strstr(r.output, "member enabled   alice@example.net\n"), "%s",
+	cr_expect(strstr(r.output, "member    enabled   alice@example.net\n"),
+		  "%s", r.output);
+	/* version 2's settings, with their defaults */
+	cr_expect(strstr(r.output, "policy           open\n"), "%s", r.output);
+	cr_expect(strstr(r.output, "refused          reject\n"), "%s", r.output);
+	cr_expect(strstr(r.output, "max_size         (no limit)\n"), "%s",
 		  r.output);
+	cr_expect(strstr(r.output, "subscription     closed\n"), "%s", r.output);
+	cr_expect(strstr(r.output, "request address  team-request@lists.example.org\n"),
+		  "%s", r.output);
 	run_free(&r);
 	ctl(&r, &t, NULL, "show", "nope@lists.example.org");
 	cr_expect_eq(r.exit_code, 1);
