@@ -197,6 +197,7 @@ e2e-test: all
 # libFuzzer over header parsing and rewriting, seeded with the corpus.
 # make fuzz FUZZ_SECONDS=600 for a longer run; make test runs a short one.
 FUZZ_SECONDS ?= 60
+REQUEST_FUZZ_SECONDS ?= 30
 CORPUS	?= $(CURDIR)/../shared/corpus
 
 # The same library, built by clang with the coverage libFuzzer needs.
@@ -214,10 +215,14 @@ build/fuzz/headers_fuzz: tests/fuzz/headers_fuzz.c build/fuzz/liblistpipe.a
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
 		-o $@ tests/fuzz/headers_fuzz.c build/fuzz/liblistpipe.a $(LIBS)
 
+build/fuzz/request_fuzz: tests/fuzz/request_fuzz.c build/fuzz/liblistpipe.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ tests/fuzz/request_fuzz.c build/fuzz/liblistpipe.a $(LIBS)
+
 # tests/fuzz/corpus holds inputs that once found a bug (replayed first, so
 # a regression fails at once); tests/fuzz/seeds and headers.dict steer it
 # to encoded words, where such bugs live.
-fuzz: build/fuzz/headers_fuzz
+fuzz: build/fuzz/headers_fuzz build/fuzz/request_fuzz
 	@echo "== fuzzing header parsing and rewriting for $(FUZZ_SECONDS) s"
 	@rm -rf build/fuzz/seeds && mkdir -p build/fuzz/seeds build/fuzz/found
 	@for f in $(CORPUS)/messages/*/*.eml $(CORPUS)/bounces/*.eml; do \
@@ -230,6 +235,12 @@ fuzz: build/fuzz/headers_fuzz
 		-max_len=65536 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
 		-dict=tests/fuzz/headers.dict \
 		build/fuzz/found tests/fuzz/seeds build/fuzz/seeds 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|.*ERROR)' ; \
+		exit $${PIPESTATUS[0]}
+	@echo "== fuzzing what the robot and the policy read for $(REQUEST_FUZZ_SECONDS) s"
+	@mkdir -p build/fuzz/request-found
+	./build/fuzz/request_fuzz -max_total_time=$(REQUEST_FUZZ_SECONDS) -rss_limit_mb=2048 \
+		-max_len=65536 -print_final_stats=1 -artifact_prefix=build/fuzz/request- \
+		build/fuzz/request-found tests/fuzz/request-seeds build/fuzz/seeds 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|.*ERROR)' ; \
 		exit $${PIPESTATUS[0]}
 
 MANPAGES = man/listpipe.8 man/listctl.8 man/listpipe.5

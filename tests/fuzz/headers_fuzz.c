@@ -28,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.address = "team@lists.example.org", .local = "team",
 		.domain = "lists.example.org", .name = "team",
 		.bounces = "team-bounces@lists.example.org",
+		.request = "team-request@lists.example.org",
 		.owner = "team-owner@lists.example.org",
 		.description = "T\xc3\xab" "am talk", .subject_prefix = "[team]",
 		.reply_to = "list",
