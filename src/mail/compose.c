@@ -39,6 +39,11 @@
  * thread's root) and the most recent ones, as RFC 5322 section 3.6.4
  * suggests, so that a notice never carries kilobytes of ids. */
 #define REFERENCES_MAX	20
+/* A subject or display name is cut here rather than refused: a
+ * stranger's subject quoted in an operator's text could otherwise make
+ * a header block longer than spool.c reads as one (SPOOL_HEAD_MAX), and
+ * the notice would be deferred for ever. */
+#define TEXT_FIELD_MAX	500
 
 /* plain_token - 1 to max printable ASCII characters, none of them a
  * blank or one of specials */
@@ -46,10 +51,12 @@ static int plain_token(const char *s, size_t max, const char *specials)
 {
 	size_t	len;
 
-	for (len = 0; s[len]; len++)
-		if ((unsigned char)s[len] <= ' ' || (unsigned char)s[len] >= 0x7f
-		    || strchr(specials, s[len]) != NULL)
+	for (len = 0; s[len]; len++) {
+		unsigned char ch = (unsigned char)s[len];
+
+		if (ch <= ' ' || ch >= 0x7f || strchr(specials, ch) != NULL)
 			return 0;
+	}
 	return len > 0 && len <= max;
 }
 
@@ -82,12 +89,14 @@ static int check_address(const char *what, const char *value, int want_at,
 }
 
 /* clean_line - text for one field: valid UTF-8, controls as spaces,
- * no blanks around it */
+ * no blanks around it, at most TEXT_FIELD_MAX characters */
 static char *clean_line(const char *text)
 {
 	char   *v = g_utf8_make_valid(text ? text : "", -1);
 
 	text_scrub(v, strlen(v), ' ');
+	if (g_utf8_strlen(v, -1) > TEXT_FIELD_MAX)
+		*g_utf8_offset_to_pointer(v, TEXT_FIELD_MAX) = 0;
 	return g_strstrip(v);
 }
 
@@ -112,7 +121,8 @@ static GString *clean_body(const char *text, int *plain)
 		if (ch == '\n') {
 			line = 0;
 		} else {
-			if (ch >= 0x80 || ++line > FIELD_LINE_MAX)
+			line++;
+			if (ch >= 0x80 || line > FIELD_LINE_MAX)
 				*plain = 0;
 			if (ch != '\t' && text_is_control(ch))
 				ch = ' ';
@@ -167,11 +177,11 @@ static char *answered_id(const char *in_reply_to)
 	char   *id = NULL;
 
 	if (strchr(v, '<') != NULL) {
-		GMimeReferences *refs = g_mime_references_parse(NULL, v);
+		GMimeReferences *r = g_mime_references_parse(NULL, v);
 
-		if (g_mime_references_length(refs) > 0)
-			id = g_strdup(g_mime_references_get_message_id(refs, 0));
-		g_mime_references_free(refs);
+		if (g_mime_references_length(r) > 0)
+			id = g_strdup(g_mime_references_get_message_id(r, 0));
+		g_mime_references_free(r);
 	} else {
 		id = g_strdup(v);
 	}
@@ -198,14 +208,16 @@ static int put_thread(GMimeObject *obj, const struct composition *c,
 	int	rc = 0;
 
 	if (c->references) {
-		GMimeReferences *r = g_mime_references_parse(NULL, c->references);
+		GMimeReferences *r = g_mime_references_parse(NULL,
+							     c->references);
 
 		for (int i = 0; i < g_mime_references_length(r); i++) {
 			const char *id = g_mime_references_get_message_id(r, i);
 
-			if (plain_token(id, MSGID_MAX, MSGID_SPECIALS)
-			    && !(answered && strcmp(id, answered) == 0))
-				g_ptr_array_add(ids, g_strdup_printf("<%s>", id));
+			if (!plain_token(id, MSGID_MAX, MSGID_SPECIALS)
+			    || (answered && strcmp(id, answered) == 0))
+				continue;
+			g_ptr_array_add(ids, g_strdup_printf("<%s>", id));
 		}
 		g_mime_references_free(r);
 	}
@@ -219,7 +231,8 @@ static int put_thread(GMimeObject *obj, const struct composition *c,
 		g_string_append(refs, ids->pdata[i]);
 	}
 	if (answered)
-		rc = put_field(obj, "In-Reply-To", ids->pdata[ids->len - 1], st);
+		rc = put_field(obj, "In-Reply-To",
+			       g_ptr_array_index(ids, ids->len - 1), st);
 	if (rc == 0 && refs->len > 0)
 		rc = put_field(obj, "References", refs->str, st);
 	g_string_free(refs, TRUE);
@@ -371,34 +384,6 @@ static int put_body(GMimeMessage *msg, const struct composition *c,
 	return 0;
 }
 
-/* open_unlinked - an anonymous file in the directory open at dir_fd, or
- * at the path dir when dir_fd is -1 (as spool.c makes its own) */
-static int open_unlinked(int dir_fd, const char *dir, struct status *st)
-{
-	char	path[4096];
-	int	fd;
-
-#ifdef O_TMPFILE
-	fd = dir_fd >= 0 ? openat(dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC,
-				  0600)
-			 : open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-		return status_temp(st, errno_dsn(errno),
-		    "listpipe: spool directory %s: %s", dir, strerror(errno));
-#endif
-	if (snprintf(path, sizeof(path), "%s/.listpipe.XXXXXX", dir)
-	    >= (int)sizeof(path))
-		return status_temp(st, "4.3.5",
-		    "listpipe: spool directory name too long");
-	if ((fd = mkostemp(path, O_CLOEXEC)) < 0)
-		return status_temp(st, errno_dsn(errno),
-		    "listpipe: spool directory %s: %s", dir, strerror(errno));
-	unlink(path);
-	return fd;
-}
-
 /* write_message - msg into fp, every write checked (see the top) */
 static int write_message(GMimeMessage *msg, FILE *fp, const char *dir,
 			 struct status *st)
@@ -445,7 +430,8 @@ static int header_block_ok(const char *head, size_t len)
 				return 0;
 		} else {
 			while (i < n && (unsigned char)line[i] > ' '
-			       && (unsigned char)line[i] < 0x7f && line[i] != ':')
+			       && (unsigned char)line[i] < 0x7f
+			       && line[i] != ':')
 				i++;
 			if (i == 0 || i == n || line[i] != ':')
 				return 0;
@@ -487,7 +473,7 @@ int compose(const struct composition *c, int dir_fd, const char *dir,
 	msg = g_mime_message_new(TRUE);
 	if (put_fields(msg, c, st) < 0 || put_body(msg, c, st) < 0)
 		goto done;
-	if ((fd = open_unlinked(dir_fd, dir, st)) < 0)
+	if ((fd = spool_open_unlinked(dir_fd, dir, st)) < 0)
 		goto done;
 	if ((fp = fdopen(fd, "w+")) == NULL) {
 		status_temp(st, "4.3.0", "listpipe: compose: fdopen: %s",

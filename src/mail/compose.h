@@ -47,7 +47,8 @@ struct composition {
  * colons or semicolons, and one '@' (none in domain).  Anything else is
  * refused with 4.3.0 rather than written.  subject, from_name and body
  * have invalid UTF-8 replaced and control characters (but a body's
- * newlines and tabs) turned into spaces.
+ * newlines and tabs) turned into spaces; subject and from_name are cut
+ * to 500 characters.
  *
  * With attach, the message is multipart/mixed: the text first, then
  * attach's bytes from attach->start to attach->size as message/rfc822,

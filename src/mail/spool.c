@@ -20,9 +20,7 @@
 
 #define CHUNK (64 * 1024)
 
-/* open_unlinked - an anonymous file in the directory open at dir_fd (the
- * one spooldir_open checked), or at the path dir when dir_fd is -1 */
-static int open_unlinked(int dir_fd, const char *dir, struct status *st)
+int spool_open_unlinked(int dir_fd, const char *dir, struct status *st)
 {
 	char	path[4096];
 	int	fd;
@@ -132,7 +130,7 @@ int spool_read(struct spool *sp, int dir_fd, const char *dir, int in_fd,
 
 	memset(sp, 0, sizeof(*sp));
 	sp->fd = -1;
-	if ((sp->fd = open_unlinked(dir_fd, dir, st)) < 0)
+	if ((sp->fd = spool_open_unlinked(dir_fd, dir, st)) < 0)
 		return -1;
 	chunk = g_malloc(CHUNK);
 	sp->head = g_malloc(SPOOL_HEAD_MAX + 1);

@@ -36,6 +36,11 @@ struct spool {
 int	spool_read(struct spool *sp, int dir_fd, const char *dir, int in_fd,
 		   struct status *st);
 
+/* spool_open_unlinked - an anonymous read-write file in the directory
+ * open at dir_fd (the one spooldir_open checked), or at the path dir
+ * when dir_fd is -1; for spool_read and for mail listpipe composes */
+int	spool_open_unlinked(int dir_fd, const char *dir, struct status *st);
+
 /* spool_copy - write bytes [from, size) of the message to out_fd */
 int	spool_copy(const struct spool *sp, off_t from, int out_fd,
 		   const char *what, struct status *st);

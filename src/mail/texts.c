@@ -138,9 +138,9 @@ static const struct text texts[] = {
 	 "  approve {token}\n"
 	 "      subscribe {address}\n"
 	 "  reject {token}\n"
-	 "      refuse, and tell {address}\n"
+	 "      refuse the request\n"
 	 "  discard {token}\n"
-	 "      refuse without an answer\n"},
+	 "      drop the request\n"},
 
 	/* A plain Reply withdraws: the text says so, so that nobody
 	 * answers "thanks" and loses their post. */

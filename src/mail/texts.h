@@ -6,7 +6,7 @@
  * wants to know what listpipe says (or to reword it) finds it all in
  * one place; `listctl texts` prints the table.  A text is a subject and a
  * body with {variables}; texts_expand() fills them in, and compose()
- * (compose.h) encodes and sends the result.
+ * (compose.h) makes a message of the result.
  *
  * The variables, and what the caller puts in them:
  *   {list}     the list's address            {request}  LIST-request@...
@@ -16,6 +16,7 @@
  *   {size}     a held post's size            {reason}   why held / rejected
  *   {id}       a held post's id for listctl  {command}  a command as sent
  *   {result}   what the command did
+ *   {description}  the list's description (its address when it has none)
  *
  * Texts a correspondent answers by replying carry the command in their
  * subject ("confirm {token}", "approve {token}", "withdraw {token}"):
