@@ -356,8 +356,12 @@ int deliver_request(struct job *job, struct target *t, struct status *st)
 
 	if (hd == NULL)
 		return -1;
+	/* Answers go to the envelope sender, so it must be an address our
+	 * replies can be written to (compose takes plain ASCII only): any
+	 * other is ignored, never deferred into a bounce. */
 	if (address_normalize(job->cf->sender, sender, sizeof(sender), &why)
-	    != 0 || address_check_member(sender, &why) < 0)
+	    != 0 || address_check_member(sender, &why) < 0
+	    || strpbrk(sender, "\\") != NULL || !g_str_is_ascii(sender))
 		*sender = 0;
 	r.sender = sender;
 	status_ok(st);
