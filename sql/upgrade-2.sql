@@ -1,6 +1,6 @@
 -- Upgrade a listpipe database from schema version 1 to 2:
 --
---   cp lists.db lists.db.bak
+--   sqlite3 lists.db ".backup lists.db.bak"
 --   sqlite3 lists.db < upgrade-2.sql
 --
 -- Version 2 adds posting policies, moderation, size limits and the

@@ -245,6 +245,19 @@ static int admit(struct request_ctx *r, const struct command *c,
 		}
 		snprintf(result, sizeof(result), "%s is %s", q.address,
 			 strcmp(to, "approved") == 0 ? "now subscribed" : to);
+		if (strcmp(to, "approved") == 0) {
+			/* subscribe_pending promised word of the decision */
+			const struct text_var vars[] = {
+				{"address", q.address}, {NULL, NULL},
+			};
+			struct notice n = {"welcome", q.address, "auto-replied",
+					   vars, NULL, NULL};
+			struct status ignored;
+
+			if (notice_send(&r->job->site, r->l, &n, &ignored) < 0)
+				log_warn("request %lld: welcome to <%s>: %s",
+					 t->id, q.address, ignored.reason);
+		}
 		log_info("list=<%s>, address=<%s>, request=%lld, status=%s by %s",
 			 q.list, q.address, t->id, to, r->sender);
 	}
@@ -337,6 +350,13 @@ static const char *ignored(struct job *job, const struct headers *hd,
 	if (automatic)
 		return automatic;
 	ours = db_find(job->site.db, sender, &kind, &other, st);
+	if (ours == 0) {
+		/* list-bounces+anything@ is ours too */
+		char	base[ADDRESS_MAX];
+
+		if (address_strip_extension(sender, base, sizeof(base)))
+			ours = db_find(job->site.db, base, &kind, &other, st);
+	}
 	if (ours > 0)
 		db_list_free(&other);
 	return ours < 0 ? NULL : ours > 0 ? "from one of our own addresses"
@@ -353,6 +373,8 @@ int deliver_request(struct job *job, struct target *t, struct status *st)
 	char   *subject = NULL;
 	char   *body;
 	int	rc;
+
+	const struct text_var who[] = {{"address", sender}, {NULL, NULL}};
 
 	if (hd == NULL)
 		return -1;
@@ -392,13 +414,13 @@ int deliver_request(struct job *job, struct target *t, struct status *st)
 		if (t->list.subscription == SUBSCRIPTION_CLOSED)
 			rc = reply(&r, "subscribe_closed", NULL, st);
 		else if ((rc = is_member(&r, st)) >= 0)
-			rc = rc ? reply(&r, "already_member", NULL, st)
+			rc = rc ? reply(&r, "already_member", who, st)
 				: ask_confirmation(&r, TOKEN_SUBSCRIBE, st);
 		break;
 	case COMMAND_UNSUBSCRIBE:
 		if ((rc = is_member(&r, st)) >= 0)
 			rc = rc ? ask_confirmation(&r, TOKEN_UNSUBSCRIBE, st)
-				: reply(&r, "not_member", NULL, st);
+				: reply(&r, "not_member", who, st);
 		break;
 	default:
 		rc = with_token(&r, &c, st);

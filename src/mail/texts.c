@@ -92,8 +92,8 @@ static const struct text texts[] = {
 	 "the {list} mailing list.\n"
 	 "\n"
 	 "The moderators of {list} decide who may join.  There is\n"
-	 "nothing more for you to do: you will hear from us when they\n"
-	 "have decided.\n"},
+	 "nothing more for you to do: if they accept you, a welcome\n"
+	 "message follows.\n"},
 
 	/* The subject is the approve command itself, so that a moderator's
 	 * plain Reply approves.  The post's own subject goes in the body. */
