@@ -208,6 +208,10 @@ CREATE TRIGGER lists_rename AFTER UPDATE OF address ON lists
 BEGIN
 	UPDATE members SET list = NEW.address WHERE list = OLD.address;
 	UPDATE members SET address = NEW.address WHERE address = OLD.address;
+	-- A held post's file stays where it is: its row remembers the
+	-- directory ("old@list/FILE") until a decision removes it.
+	UPDATE held SET file = OLD.address || '/' || file
+	WHERE list = OLD.address AND instr(file, '/') = 0;
 	UPDATE held SET list = NEW.address WHERE list = OLD.address;
 	UPDATE requests SET list = NEW.address WHERE list = OLD.address;
 	UPDATE texts SET list = NEW.address WHERE list = OLD.address;

@@ -153,6 +153,24 @@ int db_member_add(struct db *db, const char *list, const char *address,
 		      list, address, role, NULL);
 }
 
+int db_member_has(struct db *db, const char *list, const char *address,
+		  const char *role, struct status *st)
+{
+	const char *args[] = {list, address, role, NULL};
+	sqlite3_stmt *stmt;
+	int	rc;
+
+	if (db_prepare(db, "SELECT 1 FROM members WHERE list = ?1 AND "
+		       "address = ?2 AND role = ?3", &stmt, st) < 0)
+		return -1;
+	db_bind_all(stmt, args);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "read member", st);
+}
+
 int db_member_remove(struct db *db, const char *list, const char *address,
 		     const char *role, struct status *st)
 {

@@ -42,6 +42,11 @@ int	db_sender_roles(struct db *db, const char *list, const char *address,
 int	db_member_add(struct db *db, const char *list, const char *address,
 		      const char *role, struct status *st);
 
+/* db_member_has - 1 when address has its own row with role on list, in
+ * any state (nested lists do not count), 0 when not */
+int	db_member_has(struct db *db, const char *list, const char *address,
+		      const char *role, struct status *st);
+
 /* db_member_remove - address's row with role on list: 1 when removed, 0
  * when there was none */
 int	db_member_remove(struct db *db, const char *list, const char *address,

@@ -48,6 +48,28 @@ static void place_of(const struct site *s, const char *list,
 	place->below = below;
 }
 
+/*
+ * held_place - where held post h's file is: held/LIST/new/FILE, or, for
+ * a post held before its list was renamed, held/OLD/new/FILE with the
+ * row's file "OLD/FILE" (the rename trigger in sql/schema.sql).  Both
+ * parts are checked as single path components on the way down.
+ */
+static const char *held_place(const struct site *s, const struct held *h,
+			      char *dir, size_t size, const char *below[3],
+			      struct maildir_place *place)
+{
+	const char *slash = strrchr(h->file, '/');
+
+	if (slash && (size_t)(slash - h->file) < size) {
+		memcpy(dir, h->file, (size_t)(slash - h->file));
+		dir[slash - h->file] = 0;
+		place_of(s, dir, below, place);
+		return slash + 1;
+	}
+	place_of(s, h->list, below, place);
+	return h->file;
+}
+
 /* held_subject - the decoded Subject, controls scrubbed, cut short */
 static char *held_subject(const struct headers *hd)
 {
@@ -219,11 +241,12 @@ static int release(const struct site *s, const struct list *l,
 	struct maildir_place place;
 	struct address_list rcpts = {0};
 	struct message m;
+	char	dir[ADDRESS_MAX];
+	const char *name = held_place(s, h, dir, sizeof(dir), below, &place);
 	int	fd;
 	int	rc;
 
-	place_of(s, l->address, below, &place);
-	if (maildir_open(&place, h->file, &fd, st) < 0)
+	if (maildir_open(&place, name, &fd, st) < 0)
 		return -1;
 	rc = message_read(&m, s->spool_fd, s->spooldir, fd, st);
 	close(fd);
@@ -347,9 +370,14 @@ int moderate(const struct site *s, long long id, enum moderation what,
 			log_warn("held post %lld: rejection to <%s>: %s", id,
 				 h.sender, ignored.reason);
 	}
-	place_of(s, h.list, below, &place);
-	if (maildir_remove(&place, h.file, &ignored) < 0)
-		log_warn("held post %lld: %s", id, ignored.reason);
+	{
+		char	dir[ADDRESS_MAX];
+		const char *name = held_place(s, &h, dir, sizeof(dir), below,
+					      &place);
+
+		if (maildir_remove(&place, name, &ignored) < 0)
+			log_warn("held post %lld: %s", id, ignored.reason);
+	}
 	log_info("list=<%s>, held=%lld, from=<%s>, status=%s by %s%s%s", h.list,
 		 id, h.sender, final_state[what], actor,
 		 reason && *reason ? ": " : "", reason ? reason : "");

@@ -80,15 +80,13 @@ static int bad_token(struct request_ctx *r, const struct command *c,
 	return reply_after_change(r, "bad_token", vars);
 }
 
-/* is_member - sender has a member row on the list (any state) */
+/* is_member - sender has its own member row on the list, in any state:
+ * a disabled member may still leave, and is not "welcomed" into a row
+ * that stays disabled; a member through a nested list leaves that one */
 static int is_member(struct request_ctx *r, struct status *st)
 {
-	unsigned roles;
-
-	if (db_sender_roles(r->job->site.db, r->l->address, r->sender, &roles,
-			    st) < 0)
-		return -1;
-	return (roles & ROLE_MEMBER) != 0;
+	return db_member_has(r->job->site.db, r->l->address, r->sender,
+			     "member", st);
 }
 
 /* ask_confirmation - the token mail for subscribe or unsubscribe */
