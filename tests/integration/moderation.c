@@ -20,37 +20,9 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "sent.h"
 
-#define TEAM	"team@lists.example.org"
-#define REQUEST	"team-request@lists.example.org"
-
-/* the sendmail arguments of a run from the list to rcpts ("a\nb\n") */
-#define ARGS_TO(rcpts) \
-	"-G\n-i\n-f\nteam-bounces@lists.example.org\n--\n" rcpts
 #define MEMBERS	"alice@example.net\nbob@example.net\n"
-
-/* post_as - listpipe with a log file, as master.cf runs it */
-static void post_as(struct run *r, struct tdir *t, const char *msg,
-		    const char *sender, const char *rcpt)
-{
-	char	log[400];
-	const char *argv[] = {"-d", t->db, "-s", t->sendmail, "-m", t->spool,
-			      "-l", log, "-q", "4MOD1", "-f", sender, "--",
-			      rcpt, NULL};
-
-	snprintf(log, sizeof(log), "%s/listpipe.log", t->path);
-	run_listpipe(r, msg, strlen(msg), NULL, argv);
-}
-
-static char *log_of(struct tdir *t)
-{
-	char	path[400];
-	char   *text;
-
-	snprintf(path, sizeof(path), "%s/listpipe.log", t->path);
-	text = read_file(path, NULL);
-	return text ? text : strdup("");
-}
 
 /* ctl - listctl -d DB -m SPOOL -s SENDMAIL a1 [a2 [a3]] */
 static void ctl(struct run *r, struct tdir *t, const char *a1, const char *a2,
@@ -60,52 +32,6 @@ static void ctl(struct run *r, struct tdir *t, const char *a1, const char *a2,
 			      a1, a2, a3, NULL};
 
 	run_listctl(r, NULL, argv);
-}
-
-/* q_int - the first column of the first row of a query, -1 for none */
-static long long q_int(struct tdir *t, const char *fmt, ...)
-{
-	va_list	ap;
-	char   *sql;
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	long long v = -1;
-
-	va_start(ap, fmt);
-	sql = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	cr_assert(sqlite3_open(t->db, &db) == SQLITE_OK);
-	cr_assert(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK,
-		  "%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	g_free(sql);
-	return v;
-}
-
-/* q_text - the same, as text; NULL for no row or NULL */
-static char *q_text(struct tdir *t, const char *fmt, ...)
-{
-	va_list	ap;
-	char   *sql;
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	char   *v = NULL;
-
-	va_start(ap, fmt);
-	sql = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	cr_assert(sqlite3_open(t->db, &db) == SQLITE_OK);
-	cr_assert(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK,
-		  "%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		v = g_strdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	g_free(sql);
-	return v;
 }
 
 static char *held_dir(struct tdir *t)
@@ -157,27 +83,9 @@ static void to_robot(struct run *r, struct tdir *t, const char *sender,
 				      "<cmd-%s@example.net>\n\n%s", sender,
 				      subject, sender, body);
 
-	post_as(r, t, msg, sender, REQUEST);
+	lp_run(r, t, msg, sender, REQUEST);
 	cr_expect_eq(r->exit_code, 0, "robot: %s", r->output);
 	g_free(msg);
-}
-
-/* run_to - the first run after run `after` whose one recipient list is
- * exactly rcpts ("a\nb\n"), 0 for none */
-static int run_to(struct tdir *t, const char *rcpts, int after)
-{
-	char   *want = g_strdup_printf(ARGS_TO("%s"), rcpts);
-	int	found = 0;
-
-	for (int i = after + 1; i <= sent_count(t) && !found; i++) {
-		char   *args = sent_args(t, i);
-
-		if (args && strcmp(args, want) == 0)
-			found = i;
-		free(args);
-	}
-	g_free(want);
-	return found;
 }
 
 /* runs_to - how many runs went to exactly rcpts */
@@ -188,61 +96,6 @@ static int runs_to(struct tdir *t, const char *rcpts)
 	for (int i = run_to(t, rcpts, 0); i; i = run_to(t, rcpts, i))
 		n++;
 	return n;
-}
-
-/* subject_of - the Subject of run n */
-static char *subject_of(struct tdir *t, int n)
-{
-	size_t	len;
-	char   *msg = sent_message(t, n, &len);
-	char   *s;
-
-	cr_assert_not_null(msg, "no run %d", n);
-	s = header_value(msg, len, "Subject");
-	free(msg);
-	cr_assert_not_null(s, "run %d has no Subject", n);
-	return s;
-}
-
-/* token_of - the token in run n's Subject "WORD TOKEN" */
-static char *token_of(struct tdir *t, int n, const char *word)
-{
-	char   *s = subject_of(t, n);
-	size_t	w = strlen(word);
-	char   *tok;
-
-	cr_assert(strncmp(s, word, w) == 0 && s[w] == ' ', "run %d Subject: "
-		  "%s, want %s TOKEN", n, s, word);
-	tok = g_strdup(s + w + 1);
-	free(s);
-	return tok;
-}
-
-/* body_has - run n's message contains what */
-static int body_has(struct tdir *t, int n, const char *what)
-{
-	char   *msg = sent_message(t, n, NULL);
-	int	hit = msg && strstr(msg, what) != NULL;
-
-	free(msg);
-	return hit;
-}
-
-/* every_mail_is_filled_in - no mail listpipe wrote has a "{name}" of a
- * text left unexpanded */
-static void every_mail_is_filled_in(struct tdir *t)
-{
-	for (int i = 1; i <= sent_count(t); i++) {
-		char   *msg = sent_message(t, i, NULL);
-
-		for (const char *p = strchr(msg, '{'); p; p = strchr(p + 1, '{')) {
-			size_t	n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_");
-
-			cr_expect(n == 0 || p[1 + n] != '}', "run %d: "
-				  "unexpanded %.20s", i, p);
-		}
-		free(msg);
-	}
 }
 
 /* hold_fixture - team@ holds what its policy refuses */
@@ -262,7 +115,7 @@ static void hold_post(struct tdir *t)
 {
 	struct run r;
 
-	post_as(&r, t, POST, "carol@example.com", TEAM);
+	lp_run(&r, t, POST, "carol@example.com", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	cr_assert_eq(q_int(t, "SELECT count(*) FROM held WHERE id = 1 AND "
 			   "state = 'held'"), 1, "not held: %s", r.output);
@@ -279,7 +132,7 @@ Test(moderation, stranger_on_a_members_list_is_rejected_5_7_1_naming_the_owner)
 	struct run r;
 
 	fixture(&t, "UPDATE lists SET policy = 'members'");
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 77, "%s", r.output);
 	cr_expect(strncmp(r.output, "5.7.1 ", 6) == 0, "%s", r.output);
 	cr_expect(strstr(r.output, "<team@lists.example.org>") != NULL,
@@ -300,7 +153,7 @@ Test(moderation, stranger_on_a_discarding_list_is_dropped_silently)
 	char   *log;
 
 	fixture(&t, "UPDATE lists SET policy = 'members', refused = 'discard'");
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(r.output_len, 0, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 0);
@@ -323,7 +176,7 @@ Test(moderation, stranger_on_a_holding_list_is_kept_byte_for_byte)
 	char	name[256] = "";
 
 	hold_fixture(&t, "members", NULL);
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(r.output_len, 0, "%s", r.output);
 	dir = held_dir(&t);
@@ -369,7 +222,7 @@ Test(moderation, held_file_leaves_out_the_mbox_envelope_line)
 	char   *dir, *stored;
 
 	hold_fixture(&t, "members", NULL);
-	post_as(&r, &t, "From carol@example.com Sat Nov 21 05:00:00 2026\n"
+	lp_run(&r, &t, "From carol@example.com Sat Nov 21 05:00:00 2026\n"
 		POST, "carol@example.com", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	dir = held_dir(&t);
@@ -416,7 +269,7 @@ Test(moderation, owner_is_told_of_a_held_post_with_the_post_attached)
 	const char *att;
 
 	hold_fixture(&t, "members", NULL);
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	/* One notice: the owner's (no moderators); nothing to carol, a
 	 * stranger. */
@@ -455,7 +308,7 @@ Test(moderation, moderator_is_told_instead_of_the_owner)
 
 	hold_fixture(&t, "members", "INSERT INTO members(list, address, role) "
 		     "VALUES ('" TEAM "', 'mia@example.net', 'moderator');");
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 1);
 	cr_expect_eq(run_to(&t, "mia@example.net\n", 0), 1);
@@ -475,7 +328,7 @@ Test(moderation, held_post_notice_goes_to_each_moderator_once)
 		     "('" TEAM "', 'mia@example.net', 'member');"
 		     "INSERT INTO members(list, address, role, state) VALUES "
 		     "('" TEAM "', 'nell@example.net', 'moderator', 'nomail');");
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 2);
 	cr_expect_eq(runs_to(&t, "mia@example.net\n"), 1);
@@ -492,7 +345,7 @@ Test(moderation, announce_list_refuses_a_member)
 	char   *msg = message("Alice <alice@example.net>", "news");
 
 	fixture(&t, "UPDATE lists SET policy = 'announce'");
-	post_as(&r, &t, msg, "alice@example.net", TEAM);
+	lp_run(&r, &t, msg, "alice@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 77, "%s", r.output);
 	cr_expect(strncmp(r.output, "5.7.1 <team@lists.example.org>: only its "
 			  "owners, moderators and posters may post", 66) == 0,
@@ -511,7 +364,7 @@ Test(moderation, announce_list_takes_a_poster)
 	fixture(&t, "UPDATE lists SET policy = 'announce';"
 		"INSERT INTO members(list, address, role) VALUES "
 		"('" TEAM "', 'pete@example.net', 'poster')");
-	post_as(&r, &t, msg, "bounces+pete@mail.example.net", TEAM);
+	lp_run(&r, &t, msg, "bounces+pete@mail.example.net", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	/* A poster receives nothing: the members get it, pete does not. */
 	cr_expect_eq(sent_count(&t), 1);
@@ -528,10 +381,10 @@ Test(moderation, members_list_takes_a_member_and_the_owner)
 	char   *olga = message("Olga <olga@example.net>", "two");
 
 	fixture(&t, "UPDATE lists SET policy = 'members'");
-	post_as(&r, &t, alice, "alice@example.net", TEAM);
+	lp_run(&r, &t, alice, "alice@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
-	post_as(&r, &t, olga, "olga@example.net", TEAM);
+	lp_run(&r, &t, olga, "olga@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(runs_to(&t, MEMBERS), 2);
 	g_free(alice);
@@ -547,7 +400,7 @@ Test(moderation, members_list_judges_the_from_address_not_the_envelope)
 	char   *msg = message("carol@example.com", "hi");
 
 	fixture(&t, "UPDATE lists SET policy = 'members'");
-	post_as(&r, &t, msg, "alice@example.net", TEAM);
+	lp_run(&r, &t, msg, "alice@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 77, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 0);
 	g_free(msg);
@@ -563,7 +416,7 @@ Test(moderation, disabled_member_row_is_no_member)
 	fixture(&t, "UPDATE lists SET policy = 'members';"
 		"UPDATE members SET state = 'disabled' "
 		"WHERE address = 'alice@example.net'");
-	post_as(&r, &t, msg, "alice@example.net", TEAM);
+	lp_run(&r, &t, msg, "alice@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 77, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 0);
 	g_free(msg);
@@ -580,7 +433,7 @@ Test(moderation, moderated_list_holds_a_member_and_tells_her_how_to_withdraw)
 	char   *m;
 
 	fixture(&t, "UPDATE lists SET policy = 'moderated'");
-	post_as(&r, &t, msg, "alice@example.net", TEAM);
+	lp_run(&r, &t, msg, "alice@example.net", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
 			   "'held' AND author = 'alice@example.net'"), 1);
@@ -612,7 +465,7 @@ Test(moderation, moderated_list_passes_a_moderator)
 	fixture(&t, "UPDATE lists SET policy = 'moderated';"
 		"INSERT INTO members(list, address, role) VALUES "
 		"('" TEAM "', 'mia@example.net', 'moderator')");
-	post_as(&r, &t, msg, "mia@example.net", TEAM);
+	lp_run(&r, &t, msg, "mia@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held"), 0);
 	cr_expect_eq(sent_count(&t), 1);
@@ -627,7 +480,7 @@ Test(moderation, moderated_list_holds_even_when_refused_says_reject)
 	struct run r;
 
 	fixture(&t, "UPDATE lists SET policy = 'moderated', refused = 'reject'");
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held"), 1);
 	run_free(&r);
@@ -644,7 +497,7 @@ Test(moderation, member_of_a_nested_list_may_post_to_the_outer_list)
 		"INSERT INTO members(list, address) VALUES "
 		"('" TEAM "', 'sub@lists.example.org'),"
 		"('sub@lists.example.org', 'dave@example.net');");
-	post_as(&r, &t, msg, "dave@example.net", TEAM);
+	lp_run(&r, &t, msg, "dave@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(run_to(&t, "alice@example.net\nbob@example.net\n"
 			    "dave@example.net\n", 0), 1);
@@ -664,7 +517,7 @@ Test(moderation, owner_of_a_nested_list_is_only_a_member_of_the_outer_list)
 		"('" TEAM "', 'sub@lists.example.org');"
 		"INSERT INTO members(list, address, role) VALUES "
 		"('sub@lists.example.org', 'sam@example.net', 'owner');");
-	post_as(&r, &t, msg, "sam@example.net", TEAM);
+	lp_run(&r, &t, msg, "sam@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 77, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 0);
 	g_free(msg);
@@ -693,7 +546,7 @@ static void outer_copy_is_distributed(const char *envelope)
 		"INSERT INTO lists(address) VALUES ('outer@lists.example.org');"
 		"INSERT INTO members(list, address) VALUES "
 		"('outer@lists.example.org', '" TEAM "');");
-	post_as(&r, &t, OUTER_COPY, envelope, TEAM);
+	lp_run(&r, &t, OUTER_COPY, envelope, TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s: %s", envelope, r.output);
 	cr_expect_eq(run_to(&t, MEMBERS, 0), 1, "%s: not distributed", envelope);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held"), 0);
@@ -719,7 +572,7 @@ Test(moderation, list_that_does_not_have_team_as_member_is_a_stranger)
 	/* other@ is ours, but team@ is not on it: its copy is no copy. */
 	fixture(&t, "UPDATE lists SET policy = 'members';"
 		"INSERT INTO lists(address) VALUES ('other@lists.example.org');");
-	post_as(&r, &t, POST, "other-bounces@lists.example.org", TEAM);
+	lp_run(&r, &t, POST, "other-bounces@lists.example.org", TEAM);
 	cr_expect_eq(r.exit_code, 77, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 0);
 	run_free(&r);
@@ -739,7 +592,7 @@ Test(moderation, post_over_the_size_limit_is_rejected_5_3_4)
 				       strlen(POST) - 1);
 
 	fixture(&t, sql);
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 65, "%s", r.output);
 	cr_expect(strncmp(r.output, want, strlen(want)) == 0, "got %s, want %s",
 		  r.output, want);
@@ -759,7 +612,7 @@ Test(moderation, post_exactly_at_the_size_limit_is_sent)
 
 	fixture(&t, sql);
 	/* pipe(8)'s envelope line does not count. */
-	post_as(&r, &t, "From carol@example.com Sat Nov 21 05:00:00 2026\n"
+	lp_run(&r, &t, "From carol@example.com Sat Nov 21 05:00:00 2026\n"
 		POST, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(run_to(&t, MEMBERS, 0), 1);
@@ -774,7 +627,7 @@ Test(moderation, oversize_hold_holds_a_post_over_the_limit)
 	char   *reason;
 
 	fixture(&t, "UPDATE lists SET max_size = 100, oversize = 'hold'");
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(run_to(&t, MEMBERS, 0), 0, "distributed");
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
@@ -803,7 +656,7 @@ static void automatic_on_open_list_is_discarded(const char *extra,
 	char   *log;
 
 	fixture(&t, NULL);
-	post_as(&r, &t, msg, sender, TEAM);
+	lp_run(&r, &t, msg, sender, TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(r.output_len, 0, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 0, "sent or answered: %s", extra);
@@ -828,7 +681,7 @@ static void automatic_on_holding_list_is_held(const char *extra,
 	char   *reason;
 
 	fixture(&t, "UPDATE lists SET refused = 'hold'");
-	post_as(&r, &t, msg, sender, TEAM);
+	lp_run(&r, &t, msg, sender, TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
 			   "'held'"), 1, "%s", extra);
@@ -901,7 +754,7 @@ Test(moderation, auto_submitted_no_is_a_person_writing)
 			  "Subject: s\n\nbody\n";
 
 	fixture(&t, NULL);
-	post_as(&r, &t, msg, "alice@example.net", TEAM);
+	lp_run(&r, &t, msg, "alice@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(run_to(&t, MEMBERS, 0), 1);
 	run_free(&r);
@@ -934,7 +787,7 @@ Test(moderation, release_sends_what_a_direct_post_would_and_removes_the_file)
 	 * nothing, so the recipients are the same too). */
 	tdir_sql(&t, "INSERT INTO members(list, address, role) VALUES "
 		 "('" TEAM "', 'carol@example.com', 'poster')");
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	cr_assert_eq(sent_count(&t), 3);
 	args_dir = sent_args(&t, 3);
@@ -989,7 +842,7 @@ Test(moderation, listctl_reject_tells_the_envelope_sender_the_reason)
 
 	hold_fixture(&t, "members", NULL);
 	/* Envelope and From: differ (a forwarder): the envelope hears. */
-	post_as(&r, &t, POST, "srs0=ab=cd=example.com=carol@fwd.example", TEAM);
+	lp_run(&r, &t, POST, "srs0=ab=cd=example.com=carol@fwd.example", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
 	cr_assert_eq(sent_count(&t), 1, "only the owner's notice");
@@ -1156,11 +1009,11 @@ Test(moderation, trust_by_mail_releases_and_makes_the_author_a_poster)
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM members WHERE address = "
 			   "'carol@example.com' AND role = 'poster'"), 1);
 	done = run_to(&t, "olga@example.net\n", 2);
-	cr_expect(done > 0 && body_has(&t, done, "trust: post 1 released"),
+	cr_expect(done > 0 && sent_has(&t, done, "trust: post 1 released"),
 		  "no done reply");
 	every_mail_is_filled_in(&t);
 	/* Her next post goes straight out. */
-	post_as(&r, &t, again, "carol@example.com", TEAM);
+	lp_run(&r, &t, again, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(runs_to(&t, MEMBERS), 2);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held"), 1);
@@ -1209,7 +1062,7 @@ Test(moderation, reply_reject_spam_rejects_with_that_reason)
 	cr_expect_eq(run_to(&t, MEMBERS, 0), 0, "released");
 	told = run_to(&t, "carol@example.com\n", 0);
 	cr_expect(told > 0, "the poster was not told");
-	cr_expect(told > 0 && body_has(&t, told, "Reason: spam\n"),
+	cr_expect(told > 0 && sent_has(&t, told, "Reason: spam\n"),
 		  "reason not passed on");
 	log = log_of(&t);
 	cr_expect(strstr(log, "status=rejected by olga@example.net: spam"),
@@ -1258,7 +1111,7 @@ Test(moderation, moderation_command_from_a_non_moderator_does_nothing)
 			   "'held'"), 1);
 	cr_expect_eq(held_files(&t), 1);
 	reply = run_to(&t, "bob@example.net\n", 0);
-	cr_expect(reply > 0 && body_has(&t, reply, "was not accepted"),
+	cr_expect(reply > 0 && sent_has(&t, reply, "was not accepted"),
 		  "no bad_token reply");
 	run_free(&r);
 	/* Nor with any other command. */
@@ -1280,7 +1133,7 @@ static void member_post_held(struct tdir *t, char **token)
 	int	note;
 
 	fixture(t, "UPDATE lists SET policy = 'moderated'");
-	post_as(&r, t, msg, "alice@example.net", TEAM);
+	lp_run(&r, t, msg, "alice@example.net", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	note = run_to(t, "alice@example.net\n", 0);
 	cr_assert(note > 0, "no held note");
@@ -1307,7 +1160,7 @@ Test(moderation, poster_withdraws_with_the_token_from_the_held_note)
 	cr_expect_eq(run_to(&t, MEMBERS, 0), 0);
 	/* Only the robot's answer to alice. */
 	cr_expect_eq(sent_count(&t), before + 1);
-	cr_expect(body_has(&t, before + 1, "withdraw: post 1 withdrawn"));
+	cr_expect(sent_has(&t, before + 1, "withdraw: post 1 withdrawn"));
 	every_mail_is_filled_in(&t);
 	g_free(subject);
 	g_free(tok);
@@ -1366,7 +1219,7 @@ static void with_notices_sent(int n, int want_notice)
 	char   *log;
 
 	fixture(&t, sql);
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	/* Held either way. */
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
@@ -1402,7 +1255,7 @@ Test(moderation, notices_older_than_an_hour_do_not_count)
 		"WHERE i < 40) INSERT INTO sent(address, list, kind, at) "
 		"SELECT 'olga@example.net', '" TEAM "', 'moderate_post', "
 		"datetime('now', '-2 hours') FROM n");
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 1);
 	run_free(&r);
@@ -1444,7 +1297,7 @@ Test(moderation, rejecting_held_automatic_mail_tells_nobody)
 			  "\nSubject: Out of office\n\nAway.\n";
 
 	fixture(&t, "UPDATE lists SET refused = 'hold'");
-	post_as(&r, &t, msg, "alice@example.net", TEAM);
+	lp_run(&r, &t, msg, "alice@example.net", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
 	cr_assert_eq(sent_count(&t), 1);
@@ -1494,7 +1347,7 @@ Test(moderation, listctl_as_root_acts_as_the_database_owner)
 	/* Nothing root's: the filter can go on using all of it. */
 	snprintf(cmd, sizeof(cmd), "test -z \"$(find %s -uid 0)\"", t.path);
 	cr_expect_eq(system(cmd), 0, "root left files in %s", t.path);
-	post_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
 			   "'held'"), 1);
@@ -1510,7 +1363,7 @@ Test(moderation, member_whose_envelope_is_not_her_from_gets_no_held_note)
 	fixture(&t, "UPDATE lists SET policy = 'moderated'");
 	/* Forged From: (or a forwarder): the envelope sender is told
 	 * nothing, nor is alice. */
-	post_as(&r, &t, msg, "mallory@example.org", TEAM);
+	lp_run(&r, &t, msg, "mallory@example.org", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held"), 1);
 	cr_expect_eq(sent_count(&t), 1);
@@ -1536,7 +1389,7 @@ Test(moderation, withdraw_after_release_changes_nothing)
 	to_robot(&r, &t, "alice@example.net", subject, "");
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
 			   "'released'"), 1);
-	cr_expect(body_has(&t, sent_count(&t), "post 1 was released already"),
+	cr_expect(sent_has(&t, sent_count(&t), "post 1 was released already"),
 		  "%s", sent_message(&t, sent_count(&t), NULL));
 	g_free(subject);
 	g_free(tok);
@@ -1552,7 +1405,7 @@ Test(moderation, oversize_auto_reply_is_discarded_not_bounced)
 			  "and this reply is longer than the limit.\n";
 
 	fixture(&t, "UPDATE lists SET max_size = 20, policy = 'members'");
-	post_as(&r, &t, msg, "x@example.com", TEAM);
+	lp_run(&r, &t, msg, "x@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 0, "an auto-reply was bounced: %s", r.output);
 	cr_expect_eq(sent_count(&t), 0);
 	run_free(&r);
@@ -1567,7 +1420,7 @@ Test(moderation, nomail_member_may_still_post_to_a_members_list)
 	fixture(&t, "UPDATE lists SET policy = 'members';"
 		"UPDATE members SET state = 'nomail' "
 		"WHERE address = 'alice@example.net'");
-	post_as(&r, &t, msg, "alice@example.net", TEAM);
+	lp_run(&r, &t, msg, "alice@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(run_to(&t, "bob@example.net\n", 0), 1);
 	g_free(msg);
@@ -1633,7 +1486,7 @@ Test(moderation, from_group_is_looked_into_for_the_author)
 			  "carol@example.com;\nSubject: s\n\nb\n";
 
 	fixture(&t, "UPDATE lists SET policy = 'members'");
-	post_as(&r, &t, msg, "carol@example.com", TEAM);
+	lp_run(&r, &t, msg, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(run_to(&t, MEMBERS, 0), 1);
 	run_free(&r);
@@ -1647,13 +1500,13 @@ Test(moderation, envelope_sender_counts_only_without_a_usable_from)
 	const char *none = "Subject: s\n\nb\n";
 
 	fixture(&t, "UPDATE lists SET policy = 'members'");
-	post_as(&r, &t, msg, "alice@example.net", TEAM);
+	lp_run(&r, &t, msg, "alice@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
-	post_as(&r, &t, none, "alice@example.net", TEAM);
+	lp_run(&r, &t, none, "alice@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
-	post_as(&r, &t, none, "carol@example.com", TEAM);
+	lp_run(&r, &t, none, "carol@example.com", TEAM);
 	cr_expect_eq(r.exit_code, 77, "%s", r.output);
 	cr_expect_eq(runs_to(&t, MEMBERS), 2);
 	run_free(&r);
@@ -1665,7 +1518,7 @@ Test(moderation, loop_is_bounced_before_any_hold)
 	struct run r;
 
 	hold_fixture(&t, "moderated", NULL);
-	post_as(&r, &t, "X-Loop: team@lists.example.org\n" POST,
+	lp_run(&r, &t, "X-Loop: team@lists.example.org\n" POST,
 		"carol@example.com", TEAM);
 	cr_expect(strncmp(r.output, "5.4.6 ", 6) == 0, "%s", r.output);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held"), 0);
@@ -1683,7 +1536,7 @@ Test(moderation, crlf_post_released_is_the_same_as_posted_directly)
 	char   *rel, *direct;
 
 	hold_fixture(&t, "members", NULL);
-	post_as(&r, &t, crlf, "carol@example.com", TEAM);
+	lp_run(&r, &t, crlf, "carol@example.com", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
 	cr_expect_eq(held_files(&t), 1);
@@ -1692,7 +1545,7 @@ Test(moderation, crlf_post_released_is_the_same_as_posted_directly)
 	run_free(&r);
 	tdir_sql(&t, "INSERT INTO members(list, address, role) VALUES "
 		 "('" TEAM "', 'carol@example.com', 'poster')");
-	post_as(&r, &t, crlf, "carol@example.com", TEAM);
+	lp_run(&r, &t, crlf, "carol@example.com", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	cr_assert_eq(sent_count(&t), 3);
 	rel = sent_message(&t, 2, &l1);

@@ -19,33 +19,8 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "sent.h"
 
-#define TEAM	"team@lists.example.org"
-#define REQUEST	"team-request@lists.example.org"
-#define ARGS_TO(rcpt) "-G\n-i\n-f\nteam-bounces@lists.example.org\n--\n" rcpt "\n"
-
-/* send_as - listpipe with a log file, as master.cf runs it */
-static void send_as(struct run *r, struct tdir *t, const char *msg,
-		    const char *sender, const char *rcpt)
-{
-	char	log[400];
-	const char *argv[] = {"-d", t->db, "-s", t->sendmail, "-m", t->spool,
-			      "-l", log, "-q", "4ROBOT", "-f", sender, "--",
-			      rcpt, NULL};
-
-	snprintf(log, sizeof(log), "%s/listpipe.log", t->path);
-	run_listpipe(r, msg, strlen(msg), NULL, argv);
-}
-
-static char *log_of(struct tdir *t)
-{
-	char	path[400];
-	char   *text;
-
-	snprintf(path, sizeof(path), "%s/listpipe.log", t->path);
-	text = read_file(path, NULL);
-	return text ? text : strdup("");
-}
 
 /* request - a mail to rcpt from sender; extra fields go on top */
 static char *request(const char *sender, const char *rcpt, const char *extra,
@@ -66,34 +41,11 @@ static void robot(struct tdir *t, const char *sender, const char *subject,
 	struct run r;
 	char   *msg = request(sender, REQUEST, NULL, subject, body);
 
-	send_as(&r, t, msg, sender, REQUEST);
+	lp_run(&r, t, msg, sender, REQUEST);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(r.output_len, 0, "%s", r.output);
 	g_free(msg);
 	run_free(&r);
-}
-
-/* q_int - the first column of the first row of a query, -1 for none */
-static long long q_int(struct tdir *t, const char *fmt, ...)
-{
-	va_list	ap;
-	char   *sql;
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	long long v = -1;
-
-	va_start(ap, fmt);
-	sql = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	cr_assert(sqlite3_open(t->db, &db) == SQLITE_OK);
-	cr_assert(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK,
-		  "%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	g_free(sql);
-	return v;
 }
 
 static char *secret_of(struct tdir *t)
@@ -121,82 +73,14 @@ static long long members_called(struct tdir *t, const char *list,
 		     "address = '%s' AND role = 'member'", list, address);
 }
 
-/* the one run that went to rcpt after run `after`, 0 for none */
-static int run_to(struct tdir *t, const char *rcpt, int after)
+/* reply_to - the first run after run `after` to rcpt alone, 0 for none */
+static int reply_to(struct tdir *t, const char *rcpt, int after)
 {
-	char   *want = g_strdup_printf(ARGS_TO("%s"), rcpt);
-	int	found = 0;
+	char   *one = g_strdup_printf("%s\n", rcpt);
+	int	n = run_to(t, one, after);
 
-	for (int i = after + 1; i <= sent_count(t) && !found; i++) {
-		char   *args = sent_args(t, i);
-
-		if (args && strcmp(args, want) == 0)
-			found = i;
-		free(args);
-	}
-	g_free(want);
-	return found;
-}
-
-static char *subject_of(struct tdir *t, int n)
-{
-	size_t	len;
-	char   *msg = sent_message(t, n, &len);
-	char   *s;
-
-	cr_assert_not_null(msg, "no run %d", n);
-	s = header_value(msg, len, "Subject");
-	free(msg);
-	cr_assert_not_null(s, "run %d has no Subject", n);
-	return s;
-}
-
-/* token_of - the token in run n's Subject "WORD TOKEN" */
-static char *token_of(struct tdir *t, int n, const char *word)
-{
-	char   *s = subject_of(t, n);
-	size_t	w = strlen(word);
-	char   *tok;
-
-	cr_assert(strncmp(s, word, w) == 0 && s[w] == ' ', "run %d Subject: "
-		  "%s, want %s TOKEN", n, s, word);
-	tok = g_strdup(s + w + 1);
-	free(s);
-	return tok;
-}
-
-/* has - run n's message contains what */
-static int has(struct tdir *t, int n, const char *what)
-{
-	char   *msg = sent_message(t, n, NULL);
-	int	hit = msg && strstr(msg, what) != NULL;
-
-	free(msg);
-	return hit;
-}
-
-/* placeholder - the first "{name}" a text left unexpanded, or NULL */
-static const char *placeholder(const char *msg)
-{
-	for (const char *p = strchr(msg, '{'); p; p = strchr(p + 1, '{')) {
-		size_t	n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_");
-
-		if (n > 0 && p[1 + n] == '}')
-			return p;
-	}
-	return NULL;
-}
-
-/* every_reply_is_filled_in - no mail listpipe sent has a "{name}" left */
-static void every_reply_is_filled_in(struct tdir *t)
-{
-	for (int i = 1; i <= sent_count(t); i++) {
-		char   *msg = sent_message(t, i, NULL);
-		const char *p = placeholder(msg);
-
-		cr_expect(p == NULL, "run %d: unexpanded %.20s", i, p);
-		free(msg);
-	}
+	g_free(one);
+	return n;
 }
 
 /* last_reply_says - the last run went to rcpt and contains what */
@@ -204,10 +88,10 @@ static void last_reply_says(struct tdir *t, const char *rcpt, const char *what)
 {
 	int	n = sent_count(t);
 	char   *args = sent_args(t, n);
-	char   *want = g_strdup_printf(ARGS_TO("%s"), rcpt);
+	char   *want = g_strdup_printf(ARGS_TO("%s\n"), rcpt);
 
 	cr_expect_str_eq(args, want);
-	cr_expect(has(t, n, what), "run %d has no \"%s\"", n, what);
+	cr_expect(sent_has(t, n, what), "run %d has no \"%s\"", n, what);
 	g_free(want);
 	free(args);
 }
@@ -230,7 +114,7 @@ static char *asked(struct tdir *t, const char *sender)
 
 	robot(t, sender, "subscribe", "");
 	/* replies go to the envelope sender, in lower case */
-	n = run_to(t, lower, 0);
+	n = reply_to(t, lower, 0);
 	cr_assert(n > 0, "no confirmation to %s", lower);
 	g_free(lower);
 	return token_of(t, n, "confirm");
@@ -284,12 +168,12 @@ static void help_for(const char *subject, const char *body)
 			      subject, body);
 
 	fixture(&t, NULL);
-	send_as(&r, &t, req, "carol@example.com", REQUEST);
+	lp_run(&r, &t, req, "carol@example.com", REQUEST);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_assert_eq(sent_count(&t), 1, "%s / %s", subject, body);
-	cr_expect_str_eq(sent_args(&t, 1), ARGS_TO("carol@example.com"));
+	cr_expect_str_eq(sent_args(&t, 1), ARGS_TO("carol@example.com\n"));
 	help_reply_answers(&t, req);
-	every_reply_is_filled_in(&t);
+	every_mail_is_filled_in(&t);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM members"), 3,
 		     "members changed");
 	g_free(req);
@@ -332,14 +216,14 @@ Test(robot, subscribe_to_a_closed_list_names_the_owner_and_sends_no_token)
 	fixture(&t, NULL);
 	robot(&t, "carol@example.com", "subscribe", "");
 	cr_assert_eq(sent_count(&t), 1);
-	cr_expect_str_eq(sent_args(&t, 1), ARGS_TO("carol@example.com"));
+	cr_expect_str_eq(sent_args(&t, 1), ARGS_TO("carol@example.com\n"));
 	cr_expect_str_eq(subject_of(&t, 1),
 			 "Subscription to team@lists.example.org is closed");
 	msg = sent_message(&t, 1, NULL);
 	cr_expect(strstr(msg, "team-owner@lists.example.org") != NULL, "%s",
 		  msg);
 	cr_expect(strstr(msg, "confirm s") == NULL, "a token: %s", msg);
-	every_reply_is_filled_in(&t);
+	every_mail_is_filled_in(&t);
 	cr_expect_eq(members_called(&t, TEAM, "carol@example.com"), 0);
 	free(msg);
 }
@@ -378,8 +262,8 @@ Test(robot, replying_to_the_confirmation_subscribes)
 			   "'carol@example.com' AND state = 'enabled'"), 1);
 	cr_assert_eq(sent_count(&t), 2);
 	cr_expect_str_eq(subject_of(&t, 2), "Welcome to team@lists.example.org");
-	cr_expect(has(&t, 2, "carol@example.com is now subscribed"));
-	every_reply_is_filled_in(&t);
+	cr_expect(sent_has(&t, 2, "carol@example.com is now subscribed"));
+	every_mail_is_filled_in(&t);
 	g_free(tok);
 }
 
@@ -416,7 +300,7 @@ Test(robot, confirmation_token_used_twice_changes_nothing_the_second_time)
 			 "Your command to team@lists.example.org was not "
 			 "accepted");
 	last_reply_says(&t, "carol@example.com", "used already");
-	every_reply_is_filled_in(&t);
+	every_mail_is_filled_in(&t);
 	g_free(tok);
 }
 
@@ -449,13 +333,13 @@ Test(robot, token_for_another_list_does_nothing)
 	subject = g_strdup_printf("Re: confirm %s", tok);
 	msg = request("carol@example.com", "other-request@lists.example.org",
 		      NULL, subject, "");
-	send_as(&r, &t, msg, "carol@example.com",
+	lp_run(&r, &t, msg, "carol@example.com",
 		"other-request@lists.example.org");
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(members_called(&t, "other@lists.example.org",
 				    "carol@example.com"), 0);
 	cr_expect_eq(members_called(&t, TEAM, "carol@example.com"), 0);
-	cr_expect(has(&t, sent_count(&t), "was not accepted"));
+	cr_expect(sent_has(&t, sent_count(&t), "was not accepted"));
 	g_free(msg);
 	g_free(subject);
 	g_free(tok);
@@ -569,8 +453,8 @@ Test(robot, subscribe_when_already_a_member_says_so)
 	cr_assert_eq(sent_count(&t), 1);
 	cr_expect_str_eq(subject_of(&t, 1), "You are already subscribed to "
 			 "team@lists.example.org");
-	cr_expect(has(&t, 1, "alice@example.net is already subscribed"));
-	every_reply_is_filled_in(&t);
+	cr_expect(sent_has(&t, 1, "alice@example.net is already subscribed"));
+	every_mail_is_filled_in(&t);
 }
 
 Test(robot, unsubscribe_round_trip_removes_the_member)
@@ -581,7 +465,7 @@ Test(robot, unsubscribe_round_trip_removes_the_member)
 
 	fixture(&t, NULL);
 	robot(&t, "alice@example.net", "unsubscribe", "");
-	n = run_to(&t, "alice@example.net", 0);
+	n = reply_to(&t, "alice@example.net", 0);
 	cr_assert(n > 0);
 	tok = token_of(&t, n, "confirm");
 	cr_expect(strncmp(tok, "u.", 2) == 0, "%s", tok);
@@ -593,7 +477,7 @@ Test(robot, unsubscribe_round_trip_removes_the_member)
 	cr_expect_eq(members_called(&t, TEAM, "bob@example.net"), 1);
 	cr_expect_str_eq(subject_of(&t, sent_count(&t)),
 			 "You have left team@lists.example.org");
-	every_reply_is_filled_in(&t);
+	every_mail_is_filled_in(&t);
 	g_free(subject);
 	g_free(tok);
 }
@@ -632,7 +516,7 @@ Test(robot, unsubscribe_by_a_non_member_says_not_subscribed)
 	cr_expect(strstr(msg, "confirm u") == NULL, "a token: %s", msg);
 	cr_expect(strstr(msg, "carol@example.com is not subscribed") != NULL,
 		  "%s", msg);
-	every_reply_is_filled_in(&t);
+	every_mail_is_filled_in(&t);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM members"), 3);
 	free(msg);
 }
@@ -653,13 +537,13 @@ Test(robot, moderated_subscription_waits_for_a_moderator_who_approves)
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM requests WHERE list = '"
 			   TEAM "' AND address = 'carol@example.com' AND "
 			   "state = 'pending'"), 1);
-	notice = run_to(&t, "olga@example.net", 0);
+	notice = reply_to(&t, "olga@example.net", 0);
 	cr_assert(notice > 0, "no notice to the owner");
-	cr_expect(has(&t, notice, "carol@example.com asks to join"));
-	cr_expect(has(&t, notice, "Auto-Submitted: auto-generated"));
+	cr_expect(sent_has(&t, notice, "carol@example.com asks to join"));
+	cr_expect(sent_has(&t, notice, "Auto-Submitted: auto-generated"));
 	admit = token_of(&t, notice, "approve");
 	cr_expect(strncmp(admit, "a1.", 3) == 0, "%s", admit);
-	pending = run_to(&t, "carol@example.com", 1);
+	pending = reply_to(&t, "carol@example.com", 1);
 	cr_assert(pending > 0, "carol was not told");
 	cr_expect_str_eq(subject_of(&t, pending), "Your subscription to "
 			 "team@lists.example.org awaits approval");
@@ -673,10 +557,10 @@ Test(robot, moderated_subscription_waits_for_a_moderator_who_approves)
 	last_reply_says(&t, "olga@example.net",
 			"carol@example.com is now subscribed");
 	/* subscribe_pending promised word of the decision */
-	n = run_to(&t, "carol@example.com", pending);
-	cr_expect(n > 0 && has(&t, n, "Subject: Welcome to team@lists.example.org"),
+	n = reply_to(&t, "carol@example.com", pending);
+	cr_expect(n > 0 && sent_has(&t, n, "Subject: Welcome to team@lists.example.org"),
 		  "carol was not welcomed");
-	every_reply_is_filled_in(&t);
+	every_mail_is_filled_in(&t);
 	g_free(subject);
 	g_free(admit);
 	g_free(tok);
@@ -690,7 +574,7 @@ Test(robot, subscription_request_cannot_be_approved_by_a_member)
 	list_fixture(&t, "moderate", NULL);
 	tok = asked(&t, "carol@example.com");
 	confirm_as(&t, "carol@example.com", tok);
-	admit = token_of(&t, run_to(&t, "olga@example.net", 0), "approve");
+	admit = token_of(&t, reply_to(&t, "olga@example.net", 0), "approve");
 	subject = g_strdup_printf("approve %s", admit);
 	robot(&t, "bob@example.net", subject, "");
 	robot(&t, "carol@example.com", subject, "");
@@ -710,7 +594,7 @@ Test(robot, moderator_rejects_a_subscription_request)
 	list_fixture(&t, "moderate", NULL);
 	tok = asked(&t, "carol@example.com");
 	confirm_as(&t, "carol@example.com", tok);
-	admit = token_of(&t, run_to(&t, "olga@example.net", 0), "approve");
+	admit = token_of(&t, reply_to(&t, "olga@example.net", 0), "approve");
 	subject = g_strdup_printf("Re: approve %s", admit);
 	robot(&t, "olga@example.net", subject, "reject\n");
 	cr_expect_eq(members_called(&t, TEAM, "carol@example.com"), 0);
@@ -736,7 +620,7 @@ static void ignored(const char *extra, const char *sender)
 
 	list_fixture(&t, "confirm", "INSERT INTO lists(address) VALUES "
 		     "('other@lists.example.org');");
-	send_as(&r, &t, msg, sender, REQUEST);
+	lp_run(&r, &t, msg, sender, REQUEST);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(r.output_len, 0, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 0, "answered <%s> %s", sender, extra);
@@ -843,7 +727,7 @@ Test(robot, multipart_alternative_request_is_read_from_the_plain_part)
 			      "hello", body);
 
 	list_fixture(&t, "confirm", NULL);
-	send_as(&r, &t, msg, "carol@example.com", REQUEST);
+	lp_run(&r, &t, msg, "carol@example.com", REQUEST);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_assert_eq(sent_count(&t), 1);
 	tok = token_of(&t, 1, "confirm");
@@ -878,20 +762,20 @@ Test(robot, secret_never_appears_in_sent_mail_or_the_log)
 	/* Every kind of mail that carries a token, and the logging. */
 	tok = asked(&t, "carol@example.com");
 	confirm_as(&t, "carol@example.com", tok);
-	admit = token_of(&t, run_to(&t, "olga@example.net", 0), "approve");
+	admit = token_of(&t, reply_to(&t, "olga@example.net", 0), "approve");
 	subject = g_strdup_printf("approve %s", admit);
 	robot(&t, "olga@example.net", subject, "");
 	robot(&t, "dave@example.net", "confirm s.12345678.0123456789abcdef"
 	      "0123456789abcdef", "");
 	robot(&t, "dave@example.net", "help", "");
-	send_as(&r, &t, "From: alice@example.net\nSubject: s\n\nb\n",
+	lp_run(&r, &t, "From: alice@example.net\nSubject: s\n\nb\n",
 		"alice@example.net", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect(strstr(r.output, secret) == NULL);
 	run_free(&r);
 	n = sent_count(&t);
 	cr_expect_geq(n, 7, "only %d mails", n);
-	every_reply_is_filled_in(&t);
+	every_mail_is_filled_in(&t);
 	for (int i = 1; i <= n; i++) {
 		size_t	len;
 		char   *msg = sent_message(&t, i, &len);
@@ -977,7 +861,7 @@ Test(robot, expired_subscription_request_cannot_be_approved)
 	list_fixture(&t, "moderate", NULL);
 	tok = asked(&t, "carol@example.com");
 	confirm_as(&t, "carol@example.com", tok);
-	admit = token_of(&t, run_to(&t, "olga@example.net", 0), "approve");
+	admit = token_of(&t, reply_to(&t, "olga@example.net", 0), "approve");
 	tdir_sql(&t, "UPDATE requests SET expires = datetime('now', '-1 day')");
 	subject = g_strdup_printf("Re: approve %s", admit);
 	robot(&t, "olga@example.net", subject, "");
@@ -1012,7 +896,7 @@ Test(robot, disabled_member_can_still_unsubscribe)
 	fixture(&t, "UPDATE members SET state = 'disabled' "
 		"WHERE address = 'alice@example.net'");
 	robot(&t, "alice@example.net", "unsubscribe", "");
-	n = run_to(&t, "alice@example.net", 0);
+	n = reply_to(&t, "alice@example.net", 0);
 	cr_assert(n > 0);
 	cr_assert(strncmp(subject_of(&t, n), "confirm u.", 10) == 0,
 		  "told: %s", subject_of(&t, n));
@@ -1033,7 +917,7 @@ Test(robot, disabled_member_is_not_welcomed_while_staying_disabled)
 	list_fixture(&t, "confirm", "UPDATE members SET state = 'disabled' "
 		     "WHERE address = 'alice@example.net'");
 	robot(&t, "alice@example.net", "subscribe", "");
-	n = run_to(&t, "alice@example.net", 0);
+	n = reply_to(&t, "alice@example.net", 0);
 	cr_assert(n > 0);
 	already = strncmp(subject_of(&t, n), "You are already", 15) == 0;
 	if (!already) {
@@ -1064,7 +948,7 @@ Test(robot, member_through_a_nested_list_is_not_told_he_left_when_he_did_not)
 		"('" TEAM "', 'sub@lists.example.org'),"
 		"('sub@lists.example.org', 'dave@example.net');");
 	robot(&t, "dave@example.net", "unsubscribe", "");
-	n = run_to(&t, "dave@example.net", 0);
+	n = reply_to(&t, "dave@example.net", 0);
 	cr_assert(n > 0);
 	last = subject_of(&t, n);
 	if (strncmp(last, "confirm ", 8) == 0) {
@@ -1077,7 +961,7 @@ Test(robot, member_through_a_nested_list_is_not_told_he_left_when_he_did_not)
 		g_free(subject);
 		g_free(tok);
 	}
-	send_as(&r, &t, POST, "carol@example.com", TEAM);
+	lp_run(&r, &t, POST, "carol@example.com", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	args = sent_args(&t, sent_count(&t));
 	/* He is told he left only if he no longer gets team@'s posts. */
