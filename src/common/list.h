@@ -53,6 +53,9 @@ struct list {
 #define ROLE_POSTER	0x08
 #define ROLE_LIST	0x10	/* a list of ours that has this one as member:
 				 * its copies are distribution, not posts */
+#define ROLE_UPSTREAM	0x20	/* the envelope sender is a poster: an outside
+				 * list this one is subscribed to, whose
+				 * Precedence: list is not an auto-reply */
 
 /* The readable names of the values above, as the schema spells them. */
 extern const char *const list_policy_names[];		/* by enum value */

@@ -155,8 +155,8 @@ static void tell_poster(const struct site *s, const struct list *l,
 	char	token[TOKEN_MAX];
 	char	days[16];
 
-	if ((f->roles & ~ROLE_LIST) == 0 || f->automatic || !*h->sender
-	    || g_ascii_strcasecmp(h->sender, h->author) != 0)
+	if ((f->roles & ~(ROLE_LIST | ROLE_UPSTREAM)) == 0 || f->automatic
+	    || !*h->sender || g_ascii_strcasecmp(h->sender, h->author) != 0)
 		return;
 	if (notice_allowed(s, l, h->sender, NULL, &st) != 1)
 		return;

@@ -48,8 +48,8 @@ const char *policy_automatic(const char *sender, const struct headers *hd,
 	if (*w && strcmp(w, "no") != 0)
 		return "Auto-Submitted";
 	field_word(hd, "Precedence", w, sizeof(w));
-	if (strcmp(w, "bulk") == 0 || strcmp(w, "junk") == 0
-	    || strcmp(w, "list") == 0)
+	if (!(roles & ROLE_UPSTREAM) && (strcmp(w, "bulk") == 0
+	    || strcmp(w, "junk") == 0 || strcmp(w, "list") == 0))
 		return "Precedence bulk, junk or list";
 	field_word(hd, "Content-Type", w, sizeof(w));
 	if (strcmp(w, "multipart/report") == 0)

@@ -43,7 +43,8 @@ struct decision {
  * policy_automatic - why this is an auto-reply, a bounce or other
  * automatic mail that must not reach the members (null sender,
  * Auto-Submitted other than "no", Precedence bulk/junk/list unless it
- * comes from one of our lists, a multipart/report), or NULL.  The
+ * comes from one of our lists or an upstream one (ROLE_UPSTREAM), a
+ * multipart/report), or NULL.  The
  * result is a static string.
  */
 const char *policy_automatic(const char *sender, const struct headers *hd,

@@ -43,14 +43,12 @@ static int facts(struct job *job, struct target *t, const struct headers *hd,
 				       &envelope_roles, st) < 0)
 		return -1;
 	f->roles |= envelope_roles & ROLE_LIST;
-	f->automatic = policy_automatic(sender, hd, f->roles);
 	/* An upstream list this list is subscribed to marks its posts
 	 * Precedence: list; the operator vouches for it by making its
-	 * envelope sender a poster.  Auto-Submitted and reports still
-	 * count. */
-	if (f->automatic && strncmp(f->automatic, "Precedence", 10) == 0
-	    && (envelope_roles & ROLE_POSTER))
-		f->automatic = NULL;
+	 * envelope sender a poster. */
+	if (envelope_roles & ROLE_POSTER)
+		f->roles |= ROLE_UPSTREAM;
+	f->automatic = policy_automatic(sender, hd, f->roles);
 	return 0;
 }
 

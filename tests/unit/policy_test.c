@@ -175,6 +175,13 @@ Test(policy, what_counts_as_automatic_mail)
 	cr_expect_str_eq(automatic("a@b.c", "Content-Type: Multipart/Report; "
 				   "report-type=delivery-status;\n boundary=x\n\nx\n", 0),
 			 "a delivery or other report (multipart/report)");
+	/* an upstream list the operator trusts: its Precedence: list is no
+	 * auto-reply, but its Auto-Submitted still is */
+	cr_expect_null(automatic("up-bounces@example.com",
+				 "Precedence: list\n\nx\n", ROLE_UPSTREAM));
+	cr_expect_str_eq(automatic("up-bounces@example.com",
+				   "Precedence: list\nAuto-Submitted: auto-replied"
+				   "\n\nx\n", ROLE_UPSTREAM), "Auto-Submitted");
 	/* our own list's copy to a nested list carries Precedence: bulk */
 	cr_expect_null(automatic("outer-bounces@lists.example.org",
 				 "Precedence: bulk\n\nx\n", ROLE_LIST));
