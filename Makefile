@@ -100,6 +100,11 @@ build/unit-tests: $(UNIT_SRC) $(TESTLIB) tests/lib/testlib.h $(LP_PARTS) build/l
 build/asan/unit-tests: $(UNIT_SRC) $(TESTLIB) tests/lib/testlib.h $(LP_PARTS:build/obj/%=build/asan/obj/%) build/asan/liblistpipe.a
 	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/lib -o $@ $(UNIT_SRC) $(TESTLIB) $(LP_PARTS:build/obj/%=build/asan/obj/%) build/asan/liblistpipe.a $(LIBS) -lcriterion
 
+# What the bounce analyser reads in each file given, one line a report:
+# the tool behind tests/sisimai/compare.
+build/dsn-dump: tests/tools/dsn_dump.c build/liblistpipe.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/liblistpipe.a $(LIBS)
+
 build/integration-tests: $(INTEG_SRC) $(TESTLIB) tests/lib/testlib.h tests/integration/common.h build/liblistpipe.a
 	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $(INTEG_SRC) $(TESTLIB) build/liblistpipe.a $(LIBS) -lcriterion
 
@@ -198,6 +203,7 @@ e2e-test: all
 # make fuzz FUZZ_SECONDS=600 for a longer run; make test runs a short one.
 FUZZ_SECONDS ?= 60
 REQUEST_FUZZ_SECONDS ?= 30
+DSN_FUZZ_SECONDS ?= 30
 CORPUS	?= $(CURDIR)/../shared/corpus
 
 # The same library, built by clang with the coverage libFuzzer needs.
@@ -219,10 +225,14 @@ build/fuzz/request_fuzz: tests/fuzz/request_fuzz.c build/fuzz/liblistpipe.a
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
 		-o $@ tests/fuzz/request_fuzz.c build/fuzz/liblistpipe.a $(LIBS)
 
+build/fuzz/dsn_fuzz: tests/fuzz/dsn_fuzz.c build/fuzz/liblistpipe.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ tests/fuzz/dsn_fuzz.c build/fuzz/liblistpipe.a $(LIBS)
+
 # tests/fuzz/corpus holds inputs that once found a bug (replayed first, so
 # a regression fails at once); tests/fuzz/seeds and headers.dict steer it
 # to encoded words, where such bugs live.
-fuzz: build/fuzz/headers_fuzz build/fuzz/request_fuzz
+fuzz: build/fuzz/headers_fuzz build/fuzz/request_fuzz build/fuzz/dsn_fuzz
 	@echo "== fuzzing header parsing and rewriting for $(FUZZ_SECONDS) s"
 	@rm -rf build/fuzz/seeds && mkdir -p build/fuzz/seeds build/fuzz/found
 	@for f in $(CORPUS)/messages/*/*.eml $(CORPUS)/bounces/*.eml; do \
@@ -241,6 +251,12 @@ fuzz: build/fuzz/headers_fuzz build/fuzz/request_fuzz
 	./build/fuzz/request_fuzz -max_total_time=$(REQUEST_FUZZ_SECONDS) -rss_limit_mb=2048 \
 		-max_len=65536 -print_final_stats=1 -artifact_prefix=build/fuzz/request- \
 		build/fuzz/request-found tests/fuzz/request-seeds build/fuzz/seeds 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|.*ERROR)' ; \
+		exit $${PIPESTATUS[0]}
+	@echo "== fuzzing the bounce analyser for $(DSN_FUZZ_SECONDS) s"
+	@mkdir -p build/fuzz/dsn-found
+	./build/fuzz/dsn_fuzz -max_total_time=$(DSN_FUZZ_SECONDS) -rss_limit_mb=2048 \
+		-max_len=65536 -print_final_stats=1 -artifact_prefix=build/fuzz/dsn- \
+		build/fuzz/dsn-found $(CORPUS)/bounces 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|.*ERROR)' ; \
 		exit $${PIPESTATUS[0]}
 
 MANPAGES = man/listpipe.8 man/listctl.8 man/listpipe.5

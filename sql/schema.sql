@@ -1,4 +1,4 @@
--- listpipe database, schema version 2.
+-- listpipe database, schema version 3.
 --
 --   sqlite3 /var/lib/listpipe/lists.db < schema.sql
 --   sqlite3 lists.db "INSERT INTO lists(address) VALUES('team@lists.example.org')"
@@ -7,8 +7,9 @@
 --
 -- Addresses compare without regard to case (COLLATE NOCASE).  listpipe
 -- refuses (defers mail for) a database whose user_version it does not know.
--- See listpipe(5) for every column and more recipes.  A version 1
--- database is brought up to date with sql/upgrade-2.sql.
+-- See listpipe(5) for every column and more recipes.  An older database
+-- is brought up to date with sql/upgrade-2.sql (from version 1), then
+-- sql/upgrade-3.sql (from version 2).
 
 .bail on
 PRAGMA journal_mode = WAL;	-- readers (listpipe, Postfix's sqlite: maps) never wait for a writer
@@ -82,7 +83,21 @@ CREATE TABLE lists (
 	subscription	TEXT NOT NULL DEFAULT 'closed'
 			CHECK (subscription IN ('closed', 'confirm', 'moderate')),
 	-- Days a held post or a subscription request waits for a moderator.
-	hold_days	INTEGER NOT NULL DEFAULT 14 CHECK (hold_days BETWEEN 1 AND 365)
+	hold_days	INTEGER NOT NULL DEFAULT 14 CHECK (hold_days BETWEEN 1 AND 365),
+	-- Bounce processing: a member's score counts the days (at most one
+	-- a day, UTC) with a hard bounce, and starts again after bounce_days
+	-- without one; at bounce_limit the member is disabled (0: never).
+	bounce_limit	INTEGER NOT NULL DEFAULT 5 CHECK (bounce_limit >= 0),
+	bounce_days	INTEGER NOT NULL DEFAULT 7 CHECK (bounce_days BETWEEN 1 AND 365),
+	-- Who gets `listctl report`: owners, postmaster (postmaster@ the
+	-- list's domain), none, or an address.
+	report_to	TEXT NOT NULL DEFAULT 'owners'
+			CHECK (report_to IN ('owners', 'postmaster', 'none')
+			       OR (report_to GLOB '?*@?*' AND report_to NOT GLOB '*@*@*'
+			           AND report_to NOT GLOB '*[ <>"(),;:]*'
+			           AND report_to NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ']*'))),
+	-- When listctl report last mailed this list's report; never set it.
+	reported	TEXT DEFAULT NULL
 );
 
 -- A domain is served when at least one list lives in it.
@@ -110,6 +125,14 @@ CREATE TABLE members (
 	role		TEXT NOT NULL DEFAULT 'member'
 			CHECK (role IN ('member', 'owner', 'moderator', 'poster')),
 	added		TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+	-- Bounce processing (role member): the score, the last day that
+	-- counted, and why the state is disabled.  Setting state back to
+	-- 'enabled' clears all three (trigger members_state).
+	score		INTEGER NOT NULL DEFAULT 0,
+	bounced		TEXT DEFAULT NULL,
+	reason		TEXT DEFAULT NULL,
+	-- When state last changed (NULL: never since the row was added).
+	since		TEXT DEFAULT NULL,
 	PRIMARY KEY (list, address, role)
 ) WITHOUT ROWID;
 
@@ -152,6 +175,35 @@ CREATE TABLE requests (
 	acted		TEXT DEFAULT NULL,
 	actor		TEXT DEFAULT NULL
 );
+
+-- Every report found in mail to a bounce address, one row a recipient
+-- it names (one row with kind 'unknown' when it names none).  The mail
+-- itself is the file spooldir/FILE (bounces/LIST/new/...), exactly as
+-- received.  member is who it was attributed to (the VERP address, or a
+-- report's recipient that is unambiguously one member), NULL when nobody.
+-- kind: hard (the address failed for good: the only kind that counts),
+-- soft (a temporary failure), policy (refused for the sender's domain or
+-- the content: DMARC, spam, 5.7.x), delay (a warning, still trying),
+-- autoreply, feedback (an ARF abuse report), unknown.
+CREATE TABLE bounces (
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
+	list		TEXT NOT NULL COLLATE NOCASE,
+	member		TEXT DEFAULT NULL COLLATE NOCASE,
+	recipient	TEXT NOT NULL DEFAULT '' COLLATE NOCASE,	-- as the report names it
+	received	TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+	kind		TEXT NOT NULL DEFAULT 'unknown'
+			CHECK (kind IN ('hard', 'soft', 'policy', 'delay',
+					'autoreply', 'feedback', 'unknown')),
+	action		TEXT NOT NULL DEFAULT '',	-- failed, delayed, ...
+	status		TEXT NOT NULL DEFAULT '',	-- 5.1.1
+	diagnostic	TEXT NOT NULL DEFAULT '',
+	mta		TEXT NOT NULL DEFAULT '',	-- the reporting or remote MTA
+	file		TEXT NOT NULL,
+	scored		INTEGER NOT NULL DEFAULT 0 CHECK (scored IN (0, 1))	-- raised the score
+);
+
+CREATE INDEX bounces_list ON bounces(list, received);
+CREATE INDEX bounces_member ON bounces(member, list);
 
 -- Tokens already used (they are single use) until they expire.
 CREATE TABLE tokens (
@@ -215,6 +267,19 @@ BEGIN
 	UPDATE held SET list = NEW.address WHERE list = OLD.address;
 	UPDATE requests SET list = NEW.address WHERE list = OLD.address;
 	UPDATE texts SET list = NEW.address WHERE list = OLD.address;
+	UPDATE bounces SET list = NEW.address WHERE list = OLD.address;
+END;
+
+-- Enabling a member again (by hand or listctl enable) forgives its
+-- bounces; any change of state is dated.
+CREATE TRIGGER members_state AFTER UPDATE OF state ON members
+WHEN NEW.state IS NOT OLD.state
+BEGIN
+	UPDATE members SET since = CURRENT_TIMESTAMP,
+		score = CASE WHEN NEW.state = 'enabled' THEN 0 ELSE score END,
+		bounced = CASE WHEN NEW.state = 'enabled' THEN NULL ELSE bounced END,
+		reason = CASE WHEN NEW.state = 'enabled' THEN NULL ELSE reason END
+	WHERE list = NEW.list AND address = NEW.address AND role = NEW.role;
 END;
 
 CREATE TRIGGER lists_delete AFTER DELETE ON lists
@@ -282,6 +347,18 @@ CREATE VIEW waiting(list, kind, id, sender, subject, received, expires) AS
 CREATE VIEW memberships(address, list, role, state) AS
 	SELECT address, list, role, state FROM members;
 
+-- Members with bounces against them, worst first:
+--   SELECT * FROM bouncing WHERE list = '...'
+CREATE VIEW bouncing(list, address, state, score, bounced, reason) AS
+	SELECT list, address, state, score, bounced, reason FROM members
+	WHERE role = 'member' AND (score > 0 OR reason IS NOT NULL)
+	ORDER BY score DESC, bounced DESC;
+
+-- Bounces nobody could be blamed for: read the file to see who it was.
+CREATE VIEW unattributed(list, id, received, kind, recipient, file) AS
+	SELECT list, id, received, kind, recipient, file FROM bounces
+	WHERE member IS NULL;
+
 COMMIT;
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

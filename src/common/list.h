@@ -44,6 +44,9 @@ struct list {
 	enum list_subscription subscription;
 	int	hold_days;
 	char   *request;	/* local-request@domain */
+	int	bounce_limit;	/* score that disables a member; 0: never */
+	int	bounce_days;	/* quiet days after which a score restarts */
+	char   *report_to;	/* owners, postmaster, none or an address */
 };
 
 /* The roles someone holds on a list, as bits (members.role). */

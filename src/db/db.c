@@ -73,6 +73,45 @@ void db_bind_all(sqlite3_stmt *stmt, const char *const *args)
 	}
 }
 
+int db_rows(struct db *db, const char *sql, const char *const *args,
+	    size_t size, void (*read)(sqlite3_stmt *stmt, void *row),
+	    void (*free_rows)(void *rows, size_t n), void **out, size_t *n,
+	    const char *what, struct status *st)
+{
+	GArray *rows = g_array_new(FALSE, TRUE, (guint)size);
+	sqlite3_stmt *stmt;
+	int	rc;
+
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db, sql, &stmt, st) < 0) {
+		g_array_free(rows, TRUE);
+		return -1;
+	}
+	db_bind_all(stmt, args);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		g_array_set_size(rows, rows->len + 1);
+		read(stmt, rows->data + (size_t)(rows->len - 1) * size);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		guint	len = rows->len;
+
+		free_rows(g_array_free(rows, FALSE), len);
+		return db_fail(db, rc, what, st);
+	}
+	*n = rows->len;
+	*out = g_array_free(rows, FALSE);
+	return 0;
+}
+
+char *db_text_at(sqlite3_stmt *stmt, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(stmt, col);
+
+	return v ? g_strdup(v) : NULL;
+}
+
 int db_run(struct db *db, const char *what, struct status *st,
 	   const char *sql, ...)
 {
@@ -182,10 +221,22 @@ int db_open(struct db **dbp, const char *path, int read_only,
 		    "schema (user_version 0): load sql/schema.sql", path);
 		goto fail;
 	}
-	if (v == DB_SCHEMA_VERSION - 1) {
+	if (v > 0 && v < DB_SCHEMA_VERSION) {
+		/* Each upgrade script takes one step; name them all. */
+		char	steps[120] = "";
+		size_t	used = 0;
+
+		for (long u = v + 1; u <= DB_SCHEMA_VERSION; u++) {
+			int	n = snprintf(steps + used, sizeof(steps) - used,
+					     "%ssql/upgrade-%ld.sql",
+					     u > v + 1 ? " then " : "", u);
+
+			if (n < 0 || (size_t)n >= sizeof(steps) - used)
+				break;
+			used += (size_t)n;
+		}
 		status_temp(st, "4.3.5", "listpipe: database %s has schema "
-		    "version %ld: upgrade it with sql/upgrade-%d.sql", path, v,
-		    DB_SCHEMA_VERSION);
+		    "version %ld: upgrade it with %s", path, v, steps);
 		goto fail;
 	}
 	if (v != DB_SCHEMA_VERSION) {

@@ -37,6 +37,7 @@ static const struct {
 	{"l.unsubscribe_url", offsetof(struct list, unsubscribe_url), 1},
 	{"l.owner_url", offsetof(struct list, owner_url), 1},
 	{"l.archive_url", offsetof(struct list, archive_url), 1},
+	{"l.report_to", offsetof(struct list, report_to), 0},
 };
 
 #define NCOLUMNS (sizeof(list_columns) / sizeof(*list_columns))
@@ -59,7 +60,8 @@ const char *const list_subscription_names[] = {
 
 /* The columns after the strings, in this order. */
 #define SETTINGS_SQL "l.enabled, l.policy, l.refused, l.max_size, " \
-		     "l.oversize, l.subscription, l.hold_days"
+		     "l.oversize, l.subscription, l.hold_days, " \
+		     "l.bounce_limit, l.bounce_days"
 
 /* select_list - "SELECT <first>, <columns>, <settings> <rest>" */
 static char *select_list(const char *first, const char *rest)
@@ -102,12 +104,16 @@ static int read_settings(sqlite3_stmt *stmt, int col, struct list *list,
 	list->enabled = sqlite3_column_int(stmt, col);
 	list->max_size = sqlite3_column_int64(stmt, col + 3);
 	list->hold_days = sqlite3_column_int(stmt, col + 6);
+	list->bounce_limit = sqlite3_column_int(stmt, col + 7);
+	list->bounce_days = sqlite3_column_int(stmt, col + 8);
 	if (policy < 0 || refused < 0 || oversize < 0 || subscription < 0
 	    || oversize == ACTION_DISCARD || list->max_size < 0
-	    || list->hold_days < 1)
+	    || list->hold_days < 1 || list->bounce_limit < 0
+	    || list->bounce_days < 1)
 		return status_temp(st, "4.3.5", "listpipe: list %s has an "
-		    "unknown policy, refused, oversize, subscription, max_size "
-		    "or hold_days value: see listpipe(5)", list->address);
+		    "unknown policy, refused, oversize, subscription, max_size, "
+		    "hold_days, bounce_limit or bounce_days value: see "
+		    "listpipe(5)", list->address);
 	list->policy = (enum list_policy)policy;
 	list->refused = (enum list_action)refused;
 	list->oversize = (enum list_action)oversize;

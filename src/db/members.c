@@ -190,7 +190,7 @@ int db_members(struct db *db, const char *list, struct member **out,
 	*n = 0;
 	if (db_prepare(db, "SELECT m.address, m.role, m.state, "
 		       "EXISTS (SELECT 1 FROM lists l WHERE l.address = "
-		       "m.address) FROM members m WHERE m.list = ?1 "
+		       "m.address), m.score FROM members m WHERE m.list = ?1 "
 		       "ORDER BY m.role <> 'owner', m.address", &stmt, st) < 0) {
 		g_array_free(rows, TRUE);
 		return -1;
@@ -202,6 +202,7 @@ int db_members(struct db *db, const char *list, struct member **out,
 			g_strdup((const char *)sqlite3_column_text(stmt, 1)),
 			g_strdup((const char *)sqlite3_column_text(stmt, 2)),
 			sqlite3_column_int(stmt, 3),
+			sqlite3_column_int(stmt, 4),
 		};
 
 		g_array_append_val(rows, m);

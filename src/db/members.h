@@ -58,6 +58,7 @@ struct member {
 	char   *role;		/* member, owner */
 	char   *state;		/* enabled, nomail, disabled */
 	int	is_list;	/* the address is another list's */
+	int	score;		/* bounce score (bounces.h) */
 };
 
 /* db_members - every row of list, sorted by role and address; free with

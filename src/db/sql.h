@@ -39,4 +39,18 @@ extern const char DB_NULL[];
 /* db_bind_all - bind the strings of a NULL-terminated array to stmt */
 void	db_bind_all(sqlite3_stmt *stmt, const char *const *args);
 
+/*
+ * db_rows - every row of sql (parameters args, as db_bind_all), each
+ * read by read() into an element of size bytes of a new array: *out
+ * (g_free'd by the caller's free function) and *n.  On error nothing is
+ * left allocated: free_rows() gets what was read.
+ */
+int	db_rows(struct db *db, const char *sql, const char *const *args,
+		size_t size, void (*read)(sqlite3_stmt *stmt, void *row),
+		void (*free_rows)(void *rows, size_t n), void **out, size_t *n,
+		const char *what, struct status *st);
+
+/* db_text_at - column col as a new string, NULL for an SQL NULL */
+char   *db_text_at(sqlite3_stmt *stmt, int col);
+
 #endif

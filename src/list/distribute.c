@@ -33,7 +33,7 @@ int distribute(const struct site *s, const struct list *l,
 	{
 		struct injection in = {
 			.sendmail = s->sendmail, .sender = l->bounces,
-			.header = header, .header_len = header_len,
+			.verp = 1, .header = header, .header_len = header_len,
 			.spool = &m->spool, .from = message_body(m),
 			.dry_run_fd = s->dry_run_fd, .hooks = s->hooks,
 		};

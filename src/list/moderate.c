@@ -133,7 +133,7 @@ static void notify_moderators(const struct site *s, const struct list *l,
 		for (size_t i = 0; i < mods.n; i++) {
 			struct notice n = {
 				"moderate_post", mods.v[i], "auto-generated",
-				vars, NULL, &m->spool,
+				vars, NULL, &m->spool, NULL,
 			};
 
 			if (notice_send(s, l, &n, &st) < 0)
@@ -171,7 +171,7 @@ static void tell_poster(const struct site *s, const struct list *l,
 			{"token", token}, {"days", days}, {NULL, NULL},
 		};
 		struct notice n = {"held", h->sender, "auto-replied", vars, hd,
-				   NULL};
+				   NULL, NULL};
 
 		if (notice_send(s, l, &n, &st) < 0)
 			log_warn("held post %lld: note to <%s>: %s", h->id,
@@ -364,7 +364,7 @@ int moderate(const struct site *s, long long id, enum moderation what,
 			{NULL, NULL},
 		};
 		struct notice n = {"rejected", h.sender, "auto-replied", vars,
-				   NULL, NULL};
+				   NULL, NULL, NULL};
 
 		if (notice_send(s, &l, &n, &ignored) < 0)
 			log_warn("held post %lld: rejection to <%s>: %s", id,

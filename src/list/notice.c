@@ -66,7 +66,8 @@ int notice_send(const struct site *s, const struct list *l,
 	}
 	{
 		struct composition c = {
-			.from = l->request, .from_name = l->description,
+			.from = n->from ? n->from : l->request,
+			.from_name = l->description,
 			.to = n->to, .subject = subject, .body = body,
 			.auto_submitted = n->auto_submitted,
 			.in_reply_to = in_reply_to, .references = references,

@@ -26,6 +26,9 @@ struct notice {
 					 * description; name NULL ends */
 	const struct headers *answers;	/* what it answers, or NULL */
 	const struct spool *attach;	/* a message to attach, or NULL */
+	const char *from;		/* NULL: "description" <list-request@>;
+					 * bounce and report notices come
+					 * from list-bounces@ */
 };
 
 /*

@@ -39,6 +39,9 @@ command_fn cmd_reject;		/* held.c: reject ID [REASON] */
 command_fn cmd_discard;		/* held.c: discard ID */
 command_fn cmd_expire;		/* held.c: expire (from cron) */
 command_fn cmd_texts;		/* texts.c: texts [NAME] */
+command_fn cmd_bounces;		/* bounces.c: bounces [LIST [ADDRESS]] */
+command_fn cmd_enable;		/* bounces.c: enable LIST ADDRESS */
+command_fn cmd_report;		/* bounces.c: report [-n] [LIST] (cron) */
 
 /*
  * ctl_printf - one line of output.  What listctl prints comes from the

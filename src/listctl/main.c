@@ -47,6 +47,12 @@ static const struct command {
 	 "end holds and requests nobody decided on in time (cron)"},
 	{"texts", "[NAME]", 0, 1, cmd_texts,
 	 "the texts listpipe sends, as built in"},
+	{"bounces", "[LIST [ADDRESS]]", 0, 2, cmd_bounces,
+	 "bounces recorded, oldest first"},
+	{"enable", "LIST ADDRESS", 2, 2, cmd_enable,
+	 "a member disabled by bounces gets mail again"},
+	{"report", "[-n] [LIST]", 0, 2, cmd_report,
+	 "mail each list's report to its owners; -n: print it (cron)"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
@@ -60,7 +66,7 @@ static void usage(FILE *f, int full)
 		return;
 	fprintf(f, "commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-7s %-11s %s\n", commands[i].name,
+		fprintf(f, "  %-7s %-16s %s\n", commands[i].name,
 			commands[i].args, commands[i].what);
 }
 

@@ -41,7 +41,7 @@ int cmd_show(struct ctl *ctl, int argc, char **argv)
 	}
 	setting(ctl, "list", list.address, "");
 	setting(ctl, "state", list.enabled ? "enabled" : "disabled", "");
-	setting(ctl, "bounces", list.bounces, "");
+	setting(ctl, "bounce address", list.bounces, "");
 	setting(ctl, "owner address", list.owner, "");
 	setting(ctl, "name", list.name, "");
 	setting(ctl, "description", list.description, "(none)");
@@ -58,6 +58,13 @@ int cmd_show(struct ctl *ctl, int argc, char **argv)
 	setting(ctl, "subscription", list_subscription_names[list.subscription],
 		"");
 	ctl_printf(ctl, "%-16s %d", "hold_days", list.hold_days);
+	if (list.bounce_limit > 0)
+		ctl_printf(ctl, "%-16s disabled at %d days of hard bounces, "
+			   "restarting after %d quiet days", "bounces",
+			   list.bounce_limit, list.bounce_days);
+	else
+		setting(ctl, "bounces", "recorded, never disable a member", "");
+	setting(ctl, "report_to", list.report_to, "");
 	setting(ctl, "request address", list.request, "");
 	setting(ctl, "help_url", list.help_url, "(mailto: request)");
 	setting(ctl, "subscribe_url", list.subscribe_url,
@@ -69,13 +76,20 @@ int cmd_show(struct ctl *ctl, int argc, char **argv)
 	setting(ctl, "archive_url", list.archive_url, "(none)");
 	ctl_printf(ctl, "%s", "");
 	ctl_printf(ctl, "%-9s %-9s %s", "role", "state", "address");
-	for (size_t i = 0; i < n; i++)
-		ctl_printf(ctl, "%-9s %-9s %s%s", m[i].role, m[i].state,
-			m[i].address, !m[i].is_list ? ""
+	for (size_t i = 0; i < n; i++) {
+		char	score[48] = "";
+
+		if (m[i].score > 0)
+			snprintf(score, sizeof(score), "  (bounce score %d)",
+				 m[i].score);
+		ctl_printf(ctl, "%-9s %-9s %s%s%s", m[i].role, m[i].state,
+			m[i].address, score,
+			!m[i].is_list ? ""
 			: strcmp(m[i].role, "member") == 0
 			  && strcmp(m[i].state, "enabled") == 0
 			? "  (list: its members are expanded in)"
 			: "  (list: not expanded, it is not an enabled member)");
+	}
 	db_members_free(m, n);
 	db_list_free(&list);
 	db_close(db);

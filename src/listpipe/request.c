@@ -45,7 +45,7 @@ static int reply(struct request_ctx *r, const char *name,
 {
 	static const struct text_var none[] = {{NULL, NULL}};
 	struct notice n = {name, r->sender, "auto-replied", vars ? vars : none,
-			   r->hd, NULL};
+			   r->hd, NULL, NULL};
 
 	switch (notice_allowed(&r->job->site, r->l, r->sender, NULL, st)) {
 	case -1:
@@ -140,7 +140,7 @@ static void notify_request(struct request_ctx *r, long long id)
 			{NULL, NULL},
 		};
 		struct notice n = {"moderate_subscribe", mods.v[i],
-				   "auto-generated", vars, NULL, NULL};
+				   "auto-generated", vars, NULL, NULL, NULL};
 
 		if (notice_send(&r->job->site, r->l, &n, &st) < 0)
 			log_warn("request %lld: notice to <%s>: %s", id,
@@ -249,7 +249,7 @@ static int admit(struct request_ctx *r, const struct command *c,
 				{"address", q.address}, {NULL, NULL},
 			};
 			struct notice n = {"welcome", q.address, "auto-replied",
-					   vars, NULL, NULL};
+					   vars, NULL, NULL, NULL};
 			struct status ignored;
 
 			if (notice_send(&r->job->site, r->l, &n, &ignored) < 0)

@@ -53,16 +53,18 @@ char *inject_quote(const char *arg)
 	return g_string_free(q, FALSE);
 }
 
-/* build_argv - sendmail -G -i -f sender -- rcpt...; NULL-terminated */
+/* build_argv - sendmail -G -i [-V] -f sender -- rcpt...; NULL-terminated */
 static char **build_argv(const struct injection *in, char *const *rcpts,
 			 size_t n)
 {
-	char  **argv = g_new0(char *, n + 7);
+	char  **argv = g_new0(char *, n + 8);
 	size_t	i = 0;
 
 	argv[i++] = (char *)in->sendmail;
 	argv[i++] = "-G";	/* relayed mail: no address rewriting */
 	argv[i++] = "-i";	/* a lone "." is just a line */
+	if (in->verp)
+		argv[i++] = "-V";	/* each copy its own return path */
 	argv[i++] = "-f";
 	argv[i++] = (char *)in->sender;
 	argv[i++] = "--";	/* a recipient "-x@y" stays a recipient */

@@ -174,6 +174,29 @@ static const struct text texts[] = {
 	 "\n"
 	 "Copy the token from the most recent message we sent you, or\n"
 	 "start again: send \"help\" to {request} for the commands.\n"},
+
+	{"member_disabled", "{address} no longer gets mail from {list}",
+	 "Mail to {address} has failed for good on {score} days\n"
+	 "(the limit for {list} is {limit} within {days} days), so\n"
+	 "listpipe stopped sending it the list's posts.  The member is\n"
+	 "disabled, not removed.\n"
+	 "\n"
+	 "The last failure: {status} {diagnostic}\n"
+	 "The bounce is stored as {file}.\n"
+	 "\n"
+	 "Once the address works again, enable it with\n"
+	 "\n"
+	 "  listctl enable {list} {address}\n"
+	 "\n"
+	 "which also sets its bounce score back to 0.\n"},
+
+	{"report", "Report for {list}",
+	 "What happened on the {list} mailing list {since}:\n"
+	 "\n"
+	 "{report}"
+	 "\n"
+	 "listctl bounces {list} lists every bounce; listctl held\n"
+	 "{list} the posts that wait for a moderator.\n"},
 };
 
 const struct text *texts_builtin(const char *name)

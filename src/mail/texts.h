@@ -12,10 +12,15 @@
  *   {list}     the list's address            {request}  LIST-request@...
  *   {owner}    LIST-owner@...                {address}  a (would-be) member
  *   {token}    the token a command needs     {days}     how long it is valid
+ *              (in member_disabled: the list's bounce_days)
  *   {sender}   a held post's author          {subject}  a held post's subject
  *   {size}     a held post's size            {reason}   why held / rejected
  *   {id}       a held post's id for listctl  {command}  a command as sent
  *   {result}   what the command did
+ *   {score}    a member's bounce score       {limit}    the list's bounce_limit
+ *   {status}   a bounce's status code        {diagnostic}  and its text
+ *   {file}     a stored bounce               {report}   listctl report's lines
+ *   {since}    "since <time>" or "so far"
  *   {description}  the list's description (its address when it has none)
  *
  * Texts a correspondent answers by replying carry the command in their

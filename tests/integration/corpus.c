@@ -8,12 +8,14 @@
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common.h"
+#include "sent.h"
 
 static int corpus_files(const char *sub, char ***out)
 {
@@ -224,9 +226,16 @@ Test(corpus, messages_posted_to_a_list, .timeout = 900)
 	}
 }
 
-/* as_bounce - each file sent to team-bounces@ is stored unchanged */
-static void as_bounce(const char *sub, int min_files)
+/*
+ * as_bounce - each file sent to rcpt (team's bounce address, alice's
+ * VERP form or plain) is stored unchanged, then recorded: at least one
+ * row, about alice when VERP says so, and only a hard failure ever
+ * counts (auto-replies and feedback reports never do).
+ */
+static void as_bounce(const char *sub, int min_files, const char *rcpt)
 {
+	int	verp = strchr(rcpt, '+') != NULL;
+
 	struct tdir t;
 	char  **files;
 	int	n = corpus_files(sub, &files);
@@ -246,8 +255,9 @@ static void as_bounce(const char *sub, int min_files)
 		char	path[1024] = "";
 		char   *out;
 		const char *argv[] = {"-d", t.db, "-s", t.sendmail, "-m",
-				      t.spool, "-f", "", "--",
-				      "team-bounces@lists.example.org", NULL};
+				      t.spool, "-f", "", "--", rcpt, NULL};
+		const char *base = strrchr(files[i], '/') + 1;
+		char   *file;
 
 		run_listpipe(&r, in, in_len, NULL, argv);
 		cr_assert_eq(r.exit_code, 0, "%s: exit %d: %s", files[i],
@@ -268,13 +278,40 @@ static void as_bounce(const char *sub, int min_files)
 			in_len -= skip;
 		}
 		/* Delivered-To ends as the message's first line does. */
-		snprintf(prefix, sizeof(prefix), "Delivered-To: team-bounces@"
-			 "lists.example.org%s", strchr(in, '\n') > in
+		snprintf(prefix, sizeof(prefix), "Delivered-To: %s%s", rcpt,
+			 strchr(in, '\n') > in
 			 && strchr(in, '\n')[-1] == '\r' ? "\r\n" : "\n");
 		cr_expect(out_len == strlen(prefix) + in_len
 			  && memcmp(out, prefix, strlen(prefix)) == 0
 			  && memcmp(out + strlen(prefix), in, in_len) == 0,
 			  "%s: stored bytes differ", files[i]);
+		/* Recorded, under the name it is stored as. */
+		file = g_strdup_printf("bounces/team@lists.example.org/new/%s",
+				       strrchr(path, '/') + 1);
+		cr_expect(q_int(&t, "SELECT count(*) FROM bounces WHERE file = "
+				"'%s'", file) >= 1, "%s: not recorded", base);
+		if (verp)
+			cr_expect_eq(q_int(&t, "SELECT count(*) FROM bounces "
+					   "WHERE file = '%s' AND member IS NOT "
+					   "'alice@example.net'", file), 0,
+				     "%s: VERP names alice", base);
+		cr_expect_eq(q_int(&t, "SELECT count(*) FROM bounces WHERE "
+				   "scored AND kind <> 'hard'"), 0, "%s", base);
+		if (strncmp(base, "arf-", 4) == 0
+		    || strncmp(base, "rfc3834-", 8) == 0)
+			cr_expect_eq(q_int(&t, "SELECT count(*) FROM bounces "
+					   "WHERE file = '%s' AND kind IN "
+					   "('hard', 'soft', 'policy', "
+					   "'delay')", file), 0,
+				     "%s: not a delivery failure", base);
+		if (q_int(&t, "SELECT count(*) FROM bounces WHERE file = '%s' "
+			  "AND kind = 'hard'", file) == 0)
+			cr_expect_eq(q_int(&t, "SELECT score FROM members WHERE "
+					   "address = 'alice@example.net'"), 0,
+				     "%s: counted without a hard failure", base);
+		/* Each file starts from a clean slate. */
+		tdir_sql(&t, "UPDATE members SET score = 0, bounced = NULL");
+		g_free(file);
 		unlink(path);
 		run_free(&r);
 		free(out);
@@ -286,11 +323,12 @@ static void as_bounce(const char *sub, int min_files)
 
 Test(corpus, bounces_stored, .timeout = 900)
 {
-	as_bounce("bounces", 600);
+	as_bounce("bounces", 600,
+		  "team-bounces+alice=example.net@lists.example.org");
 }
 
 Test(corpus, messages_stored, .timeout = 900)
 {
-	as_bounce("messages/malformed", 20);
-	as_bounce("messages/thirdparty", 20);
+	as_bounce("messages/malformed", 20, "team-bounces@lists.example.org");
+	as_bounce("messages/thirdparty", 20, "team-bounces@lists.example.org");
 }

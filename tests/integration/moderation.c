@@ -777,7 +777,7 @@ Test(moderation, release_sends_what_a_direct_post_would_and_removes_the_file)
 	run_free(&r);
 	cr_assert_eq(sent_count(&t), 2);
 	args_rel = sent_args(&t, 2);
-	cr_expect_str_eq(args_rel, ARGS_TO(MEMBERS));
+	cr_expect_str_eq(args_rel, COPY_ARGS_TO(MEMBERS));
 	cr_expect_eq(held_files(&t), 0, "the held file is still there");
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
 			   "'released' AND acted IS NOT NULL"), 1);
@@ -1473,7 +1473,7 @@ Test(moderation, held_post_can_be_released_after_its_list_is_renamed)
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
 			   "'released'"), 1);
 	cr_expect_eq(sent_count(&t), 2, "not sent");
-	cr_expect_str_eq(sent_args(&t, 2), "-G\n-i\n-f\ncrew-bounces@lists."
+	cr_expect_str_eq(sent_args(&t, 2), "-G\n-i\n-V\n-f\ncrew-bounces@lists."
 			 "example.org\n--\n" MEMBERS);
 	run_free(&r);
 }

@@ -24,7 +24,7 @@ Test(outcome, post_to_list_is_delivered_silently)
 	cr_expect_eq(r.output_len, 0, "output: %s", r.output);
 	cr_expect_eq(sent_count(&t), 1);
 	cr_expect_str_eq(sent_args(&t, 1),
-	    "-G\n-i\n-f\nteam-bounces@lists.example.org\n--\n"
+	    "-G\n-i\n-V\n-f\nteam-bounces@lists.example.org\n--\n"
 	    "alice@example.net\nbob@example.net\n");
 	run_free(&r);
 }
@@ -183,23 +183,29 @@ Test(outcome, database_with_newer_schema_defers)
 	struct tdir t;
 	struct run r;
 
-	fixture(&t, "PRAGMA user_version = 3");
+	fixture(&t, "PRAGMA user_version = 4");
 	deliver(&r, &t, POST, "carol@example.com", "team@lists.example.org");
 	cr_expect_eq(r.exit_code, 75);
-	cr_expect(strstr(r.output, "schema version 3") != NULL, "%s", r.output);
+	cr_expect(strstr(r.output, "schema version 4") != NULL, "%s", r.output);
 	run_free(&r);
 }
 
-Test(outcome, database_of_the_previous_schema_defers_and_names_the_upgrade)
+Test(outcome, database_of_a_previous_schema_defers_and_names_the_upgrades)
 {
-	struct tdir t;
+	struct tdir t, t2;
 	struct run r;
 
 	fixture(&t, "PRAGMA user_version = 1");
 	deliver(&r, &t, POST, "carol@example.com", "team@lists.example.org");
 	cr_expect_eq(r.exit_code, 75);
 	cr_expect(strstr(r.output, "4.3.5") == r.output, "%s", r.output);
-	cr_expect(strstr(r.output, "upgrade it with sql/upgrade-2.sql") != NULL,
+	cr_expect(strstr(r.output, "upgrade it with sql/upgrade-2.sql then "
+			 "sql/upgrade-3.sql") != NULL, "%s", r.output);
+	run_free(&r);
+	fixture(&t2, "PRAGMA user_version = 2");
+	deliver(&r, &t2, POST, "carol@example.com", "team@lists.example.org");
+	cr_expect_eq(r.exit_code, 75);
+	cr_expect(strstr(r.output, "upgrade it with sql/upgrade-3.sql\n") != NULL,
 		  "%s", r.output);
 	run_free(&r);
 }

@@ -1,6 +1,7 @@
 /*
- * schema.c - sql/upgrade-2.sql turns a version 1 database into exactly
- * what sql/schema.sql makes, keeps every row, and refuses anything else.
+ * schema.c - sql/upgrade-2.sql (version 1 to 2) and sql/upgrade-3.sql
+ * (2 to 3) turn an old database into exactly what sql/schema.sql makes,
+ * keep every row, and refuse any other version.
  */
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -58,20 +59,37 @@ static const char *const shape[] = {
 	"PRAGMA user_version",
 };
 
-static void version_1(char *path, size_t size, const char *dir)
+static void old_version(char *path, size_t size, const char *dir, int v)
 {
+	char	script[64];
+
 	cr_assert(snprintf(path, size, "%s/old.db", dir) < (int)size);
-	cr_assert_eq(shell(path, "tests/data/schema-v1.sql"), 0);
+	cr_assert(snprintf(script, sizeof(script), "tests/data/schema-v%d.sql",
+			   v) < (int)sizeof(script));
+	cr_assert_eq(shell(path, script), 0);
 }
 
-Test(schema, upgrade_from_version_1_gives_the_fresh_schema_and_keeps_rows)
+/* same_shape - old has exactly the fresh database's shape */
+static void same_shape(const char *fresh_db, const char *old)
+{
+	for (size_t i = 0; i < sizeof(shape) / sizeof(*shape); i++) {
+		char   *fresh = query(fresh_db, shape[i]);
+		char   *upgraded = query(old, shape[i]);
+
+		cr_expect_str_eq(upgraded, fresh, "%s", shape[i]);
+		free(fresh);
+		free(upgraded);
+	}
+}
+
+Test(schema, upgrades_from_version_1_give_the_fresh_schema_and_keep_rows)
 {
 	struct tdir t;
 	char	old[400];
 
 	tdir_make(&t);
 	tdir_db(&t, NULL);
-	version_1(old, sizeof(old), t.path);
+	old_version(old, sizeof(old), t.path, 1);
 	{
 		sqlite3 *h;
 
@@ -86,15 +104,10 @@ Test(schema, upgrade_from_version_1_gives_the_fresh_schema_and_keeps_rows)
 		    NULL, NULL, NULL) == SQLITE_OK);
 		sqlite3_close(h);
 	}
+	cr_expect_neq(shell(old, "sql/upgrade-3.sql"), 0, "3 needs 2 first");
 	cr_assert_eq(shell(old, "sql/upgrade-2.sql"), 0);
-	for (size_t i = 0; i < sizeof(shape) / sizeof(*shape); i++) {
-		char   *fresh = query(t.db, shape[i]);
-		char   *upgraded = query(old, shape[i]);
-
-		cr_expect_str_eq(upgraded, fresh, "%s", shape[i]);
-		free(fresh);
-		free(upgraded);
-	}
+	cr_assert_eq(shell(old, "sql/upgrade-3.sql"), 0);
+	same_shape(t.db, old);
 	char   *rows = query(old, "SELECT list, address, role, state FROM "
 				  "members ORDER BY address");
 
@@ -113,7 +126,62 @@ Test(schema, upgrade_from_version_1_gives_the_fresh_schema_and_keeps_rows)
 	free(rows);
 }
 
-Test(schema, upgrade_refuses_a_database_that_is_not_version_1)
+Test(schema, upgrade_from_version_2_keeps_every_member_as_it_was)
+{
+	struct tdir t;
+	char	old[400];
+	char   *rows;
+
+	tdir_make(&t);
+	tdir_db(&t, NULL);
+	old_version(old, sizeof(old), t.path, 2);
+	{
+		sqlite3 *h;
+
+		cr_assert(sqlite3_open(old, &h) == SQLITE_OK);
+		cr_assert(sqlite3_exec(h,
+		    "INSERT INTO lists(address, policy) VALUES"
+		    "  ('team@lists.example.org', 'members');"
+		    "INSERT INTO members(list, address, state) VALUES"
+		    "  ('team@lists.example.org', 'alice@example.net', 'disabled'),"
+		    "  ('team@lists.example.org', 'bob@example.net', 'enabled');",
+		    NULL, NULL, NULL) == SQLITE_OK);
+		sqlite3_close(h);
+	}
+	cr_assert_eq(shell(old, "sql/upgrade-3.sql"), 0);
+	same_shape(t.db, old);
+	rows = query(old, "SELECT address, state, score, bounced, reason, since "
+			  "FROM members ORDER BY address");
+	cr_expect_str_eq(rows,
+	    "alice@example.net|disabled|0|NULL|NULL|NULL\n"
+	    "bob@example.net|enabled|0|NULL|NULL|NULL\n",
+	    "nobody changes state, every score starts at 0");
+	free(rows);
+	rows = query(old, "SELECT policy, bounce_limit, bounce_days, report_to, "
+			  "reported FROM lists");
+	cr_expect_str_eq(rows, "members|5|7|owners|NULL\n");
+	free(rows);
+}
+
+Test(schema, enabling_a_member_again_clears_its_score_and_dates_the_change)
+{
+	struct tdir t;
+	char   *rows;
+
+	tdir_make(&t);
+	tdir_db(&t,
+	    "INSERT INTO lists(address) VALUES ('team@lists.example.org');"
+	    "INSERT INTO members(list, address, state, score, bounced, reason)"
+	    "  VALUES ('team@lists.example.org', 'alice@example.net', 'disabled',"
+	    "          5, '2026-01-01 00:00:00', 'bounces: 5.1.1');"
+	    "UPDATE members SET state = 'enabled' WHERE address = 'alice@example.net'");
+	rows = query(t.db, "SELECT state, score, bounced, reason, since IS NOT NULL "
+			   "FROM members");
+	cr_expect_str_eq(rows, "enabled|0|NULL|NULL|1\n");
+	free(rows);
+}
+
+Test(schema, upgrades_refuse_a_database_of_another_version)
 {
 	struct tdir t;
 	char   *before;
@@ -123,6 +191,7 @@ Test(schema, upgrade_refuses_a_database_that_is_not_version_1)
 	tdir_db(&t, "INSERT INTO lists(address) VALUES ('team@lists.example.org')");
 	before = query(t.db, "SELECT type, name, sql FROM sqlite_schema ORDER BY name");
 	cr_expect_neq(shell(t.db, "sql/upgrade-2.sql"), 0);
+	cr_expect_neq(shell(t.db, "sql/upgrade-3.sql"), 0);
 	after = query(t.db, "SELECT type, name, sql FROM sqlite_schema ORDER BY name");
 	cr_expect_str_eq(after, before, "nothing changed");
 	free(before);

@@ -83,16 +83,19 @@ char *q_text(struct tdir *t, const char *fmt, ...)
 int run_to(struct tdir *t, const char *rcpts, int after)
 {
 	char   *want = g_strdup_printf(ARGS_TO("%s"), rcpts);
+	char   *copy = g_strdup_printf(COPY_ARGS_TO("%s"), rcpts);
 	int	found = 0;
 
 	for (int i = after + 1; i <= sent_count(t) && !found; i++) {
 		char   *args = sent_args(t, i);
 
-		if (args && strcmp(args, want) == 0)
+		if (args && (strcmp(args, want) == 0
+			     || strcmp(args, copy) == 0))
 			found = i;
 		free(args);
 	}
 	g_free(want);
+	g_free(copy);
 	return found;
 }
 

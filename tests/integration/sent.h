@@ -15,6 +15,10 @@
 #define ARGS_TO(rcpts) \
 	"-G\n-i\n-f\nteam-bounces@lists.example.org\n--\n" rcpts
 
+/* the same for the list's copies of a post: VERP (-V) */
+#define COPY_ARGS_TO(rcpts) \
+	"-G\n-i\n-V\n-f\nteam-bounces@lists.example.org\n--\n" rcpts
+
 /* lp_run - listpipe with a log file (log_of), as master.cf runs it */
 void	lp_run(struct run *r, struct tdir *t, const char *msg,
 	       const char *sender, const char *rcpt);
@@ -29,8 +33,9 @@ long long q_int(struct tdir *t, const char *fmt, ...)
 char   *q_text(struct tdir *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* run_to - the first run after run `after` whose recipients are exactly
- * rcpts ("a\nb\n"), 0 for none */
+/* run_to - the first run after run `after` from the list (a copy with
+ * -V or a notice without) whose recipients are exactly rcpts
+ * ("a\nb\n"), 0 for none */
 int	run_to(struct tdir *t, const char *rcpts, int after);
 
 /* subject_of - run n's Subject; the test fails without one; free() it */

@@ -14,13 +14,14 @@ static const char *const required[] = {
 	"help", "subscribe_closed", "confirm_subscribe", "confirm_unsubscribe",
 	"welcome", "goodbye", "already_member", "not_member",
 	"subscribe_pending", "moderate_post", "moderate_subscribe", "held",
-	"rejected", "done", "bad_token",
+	"rejected", "done", "bad_token", "member_disabled", "report",
 };
 
 /* The variables texts.h documents. */
 static const char *const known_vars[] = {
 	"list", "request", "owner", "address", "token", "days", "sender",
 	"subject", "size", "reason", "id", "command", "result", "description",
+	"score", "limit", "status", "diagnostic", "file", "report", "since",
 };
 
 static int is_known_var(const char *name, size_t len)
