@@ -282,7 +282,7 @@ static const char *const policy_words[] = {
 	"exceeds the maximum", "message size", "line limit",
 	/* the sending server itself refused: its IP, its DNS, its manners */
 	"access denied", "not allowed", "forbidden", "ptr record",
-	"reverse dns", "rdns", "client ip", "ip address", "invalid ip",
+	"reverse dns", "rdns", "client ip", "invalid ip",
 	"your ip", "messages from", "unauthenticated", "authentication",
 	"sender rejected", "sender address rejected", "protocol violation",
 	/* the message, not the address, was refused */

@@ -198,6 +198,7 @@ static void explain(const char *s, size_t end, const struct candidate *c,
 {
 	const char *best = NULL, *first = NULL;
 	size_t	best_n = 0, first_n = 0;
+	int	first_line0 = 0;
 	char	code[16];
 
 	status[0] = 0;
@@ -229,9 +230,13 @@ static void explain(const char *s, size_t end, const struct candidate *c,
 				n--;
 			}
 			if (!is_blank(l, n)) {
-				if (first == NULL) {
+				/* the reason under the address beats what
+				 * follows it on its line ("a@b on <date>") */
+				if (first == NULL || (lines > 0 && first_line0)) {
 					first = l;
 					first_n = n;
+					first_line0 = lines == 0 && n > 3
+						      && g_ascii_strncasecmp(l, "on ", 3) == 0;
 				}
 				if (status[0] == 0
 				    && dsn_enhanced_code(l, n, code) == 0

@@ -53,7 +53,7 @@ char *inject_quote(const char *arg)
 	return g_string_free(q, FALSE);
 }
 
-/* build_argv - sendmail -G -i [-V] -f sender -- rcpt...; NULL-terminated */
+/* build_argv - sendmail -G -i [-XV] -f sender -- rcpt...; NULL-terminated */
 static char **build_argv(const struct injection *in, char *const *rcpts,
 			 size_t n)
 {
@@ -64,7 +64,8 @@ static char **build_argv(const struct injection *in, char *const *rcpts,
 	argv[i++] = "-G";	/* relayed mail: no address rewriting */
 	argv[i++] = "-i";	/* a lone "." is just a line */
 	if (in->verp)
-		argv[i++] = "-V";	/* each copy its own return path */
+		argv[i++] = "-XV";	/* each copy its own return path (-V is
+					 * the form Postfix 2.3 deprecated) */
 	argv[i++] = "-f";
 	argv[i++] = (char *)in->sender;
 	argv[i++] = "--";	/* a recipient "-x@y" stays a recipient */

@@ -1,7 +1,7 @@
 /*
  * inject.h - hand a message to Postfix's sendmail(1).
  *
- *   sendmail -G -i [-V] -f SENDER -- RECIPIENT...
+ *   sendmail -G -i [-XV] -f SENDER -- RECIPIENT...
  *
  * run with execv (no shell, nothing to quote), fed on its stdin with an
  * optional new header block followed by the spooled message from a given
@@ -38,7 +38,7 @@ struct injection {
 	size_t	header_len;
 	const struct spool *spool;
 	off_t	from;		/* spool offset where copying starts */
-	int	verp;	/* non-zero: -V, so that Postfix gives each
+	int	verp;	/* non-zero: -XV, so that Postfix gives each
 			 * recipient the sender SENDER-local+user=host@domain
 			 * (default_verp_delimiters "+="), still one run a
 			 * batch; see verp.h for the way back */

@@ -178,7 +178,7 @@ Test(delivery, nested_lists_duplicates_and_case_are_one_copy_each)
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 1);
 	cr_expect_str_eq(sent_args(&t, 1),
-	    "-G\n-i\n-V\n-f\nteam-bounces@lists.example.org\n--\n"
+	    "-G\n-i\n-XV\n-f\nteam-bounces@lists.example.org\n--\n"
 	    "alice@example.net\nbob@example.net\ndave@example.net\n");
 	run_free(&r);
 }
@@ -194,7 +194,7 @@ Test(delivery, list_written_in_capitals_uses_lower_case_addresses)
 	deliver(&r, &t, POST, "carol@example.com", "team@lists.example.org");
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_str_eq(sent_args(&t, 1),
-	    "-G\n-i\n-V\n-f\nteam-bounces@lists.example.org\n--\n"
+	    "-G\n-i\n-XV\n-f\nteam-bounces@lists.example.org\n--\n"
 	    "alice@example.net\nbob@example.net\n");
 	msg = sent_message(&t, 1, &len);
 	cr_expect_str_eq(header_value(msg, len, "X-Loop"),
@@ -243,7 +243,7 @@ Test(delivery, big_list_is_split_into_batches_of_500)
 	cr_expect(memcmp(m1, m3, len1) == 0, "batches got different copies");
 	args3 = sent_args(&t, 3);
 	/* sorted: alice, bob, m0001 ... so the last run is the tail */
-	cr_expect_str_eq(args3, "-G\n-i\n-V\n-f\nteam-bounces@lists.example.org\n"
+	cr_expect_str_eq(args3, "-G\n-i\n-XV\n-f\nteam-bounces@lists.example.org\n"
 			 "--\nm0999@example.net\nm1000@example.net\n"
 			 "m1001@example.net\n");
 	run_free(&r);
@@ -490,7 +490,7 @@ Test(delivery, dry_run_prints_argv_and_message_and_sends_nothing)
 	cr_expect_eq(sent_count(&t), 0);
 	cr_expect(strstr(r.output, "\n4.7.0 listpipe: dry run (-n): nothing "
 		  "was delivered\n") != NULL, "%s", r.output);
-	snprintf(expect, sizeof(expect), "%s -G -i -V -f "
+	snprintf(expect, sizeof(expect), "%s -G -i -XV -f "
 		 "team-bounces@lists.example.org -- alice@example.net "
 		 "bob@example.net\n", t.sendmail);
 	cr_expect(strncmp(r.output, expect, strlen(expect)) == 0, "%s",

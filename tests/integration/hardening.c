@@ -315,7 +315,7 @@ Test(hardening, unusable_member_is_skipped_and_the_others_get_the_post)
 	       "team@lists.example.org", NULL);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_str_eq(sent_args(&t, 1),
-	    "-G\n-i\n-V\n-f\nteam-bounces@lists.example.org\n--\n"
+	    "-G\n-i\n-XV\n-f\nteam-bounces@lists.example.org\n--\n"
 	    "alice@example.net\nbob@example.net\n");
 	log = log_of(&t);
 	cr_expect(strstr(log, "warning: list team@lists.example.org: skipped "

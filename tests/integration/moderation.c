@@ -1473,7 +1473,7 @@ Test(moderation, held_post_can_be_released_after_its_list_is_renamed)
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
 			   "'released'"), 1);
 	cr_expect_eq(sent_count(&t), 2, "not sent");
-	cr_expect_str_eq(sent_args(&t, 2), "-G\n-i\n-V\n-f\ncrew-bounces@lists."
+	cr_expect_str_eq(sent_args(&t, 2), "-G\n-i\n-XV\n-f\ncrew-bounces@lists."
 			 "example.org\n--\n" MEMBERS);
 	run_free(&r);
 }

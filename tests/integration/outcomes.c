@@ -24,7 +24,7 @@ Test(outcome, post_to_list_is_delivered_silently)
 	cr_expect_eq(r.output_len, 0, "output: %s", r.output);
 	cr_expect_eq(sent_count(&t), 1);
 	cr_expect_str_eq(sent_args(&t, 1),
-	    "-G\n-i\n-V\n-f\nteam-bounces@lists.example.org\n--\n"
+	    "-G\n-i\n-XV\n-f\nteam-bounces@lists.example.org\n--\n"
 	    "alice@example.net\nbob@example.net\n");
 	run_free(&r);
 }

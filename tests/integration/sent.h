@@ -17,7 +17,7 @@
 
 /* the same for the list's copies of a post: VERP (-V) */
 #define COPY_ARGS_TO(rcpts) \
-	"-G\n-i\n-V\n-f\nteam-bounces@lists.example.org\n--\n" rcpts
+	"-G\n-i\n-XV\n-f\nteam-bounces@lists.example.org\n--\n" rcpts
 
 /* lp_run - listpipe with a log file (log_of), as master.cf runs it */
 void	lp_run(struct run *r, struct tdir *t, const char *msg,
