@@ -570,6 +570,46 @@ done:
 	g_free(transport_maps);
 }
 
+/*
+ * check_verp - the two settings VERP bounces rely on: recipient_delimiter
+ * holds '+', so team-bounces+alice=example.net@ is looked up as
+ * team-bounces@ at RCPT time; default_verp_delimiters is "+=", the form
+ * listpipe decodes.
+ */
+static void check_verp(struct checker *ck)
+{
+	static const char *const delimiter[] = {"-h", "recipient_delimiter",
+						NULL};
+	static const char *const verp[] = {"-h", "default_verp_delimiters",
+					   NULL};
+	char   *d = NULL, *v = NULL;
+
+	if (!ck->postconf_ok)
+		return;
+	if (postfix_tool(ck, DEF_POSTCONF, delimiter, &d) != 0
+	    || postfix_tool(ck, DEF_POSTCONF, verp, &v) != 0) {
+		note(ck, "postconf could not read recipient_delimiter and "
+		     "default_verp_delimiters");
+	} else {
+		g_strstrip(d);
+		g_strstrip(v);
+		if (strchr(d, '+') == NULL)
+			problem(ck, "set \"recipient_delimiter = +\" in main.cf "
+				"(postfix/main.cf), then \"postfix reload\"",
+				"recipient_delimiter is \"%s\", without '+': "
+				"bounces to a member's VERP address "
+				"(LIST-bounces+user=host@) are refused", d);
+		if (strcmp(v, "+=") != 0)
+			problem(ck, "remove default_verp_delimiters from "
+				"main.cf (the default is +=), then \"postfix "
+				"reload\"", "default_verp_delimiters is \"%s\": "
+				"listpipe reads VERP addresses made with \"+=\"",
+				v);
+	}
+	g_free(d);
+	g_free(v);
+}
+
 int cmd_check(struct ctl *ctl, int argc, char **argv)
 {
 	struct checker ck = {ctl, 0, 0, "", NULL};
@@ -582,6 +622,7 @@ int cmd_check(struct ctl *ctl, int argc, char **argv)
 	check_spool(&ck);
 	db = check_database(&ck);
 	check_postfix(&ck, db);
+	check_verp(&ck);
 	db_close(db);
 	g_ptr_array_free(ck.services, TRUE);
 	if (ck.problems == 0)

@@ -88,7 +88,8 @@ static char *postfix_dir(struct tdir *t, const char *relay,
 	cr_assert_eq(mkdir(dir, 0755), 0);
 	path = g_strdup_printf("%s/main.cf", dir);
 	text = g_strdup_printf("relay_domains = %s\ntransport_maps = "
-			       "hash:%s/transport\n", relay, dir);
+			       "hash:%s/transport\nrecipient_delimiter = +\n",
+			       relay, dir);
 	write_file(path, text, strlen(text), 0644);
 	g_free(path);
 	g_free(text);
@@ -300,6 +301,45 @@ Test(listctl, check_finds_list_domains_postfix_does_not_route_here)
 	cr_expect_null(strstr(r.output, "lists.example.org is not in "
 			      "relay_domains"), "%s", r.output);
 	run_free(&r);
+	g_free(pf);
+}
+
+Test(listctl, check_finds_settings_that_break_verp_bounces)
+{
+	struct tdir t;
+	struct run r;
+	char   *pf, *main_cf, *text;
+
+	if (!have_postfix())
+		cr_skip_test("needs postconf and postmap");
+	fixture(&t, NULL);
+	pf = postfix_dir(&t, "lists.example.org", "lists.example.org listpipe:\n");
+	main_cf = g_strdup_printf("%s/main.cf", pf);
+	text = g_strdup_printf("relay_domains = lists.example.org\n"
+			       "transport_maps = hash:%s/transport\n"
+			       "recipient_delimiter = -\n"
+			       "default_verp_delimiters = -=\n", pf);
+	write_file(main_cf, text, strlen(text), 0644);
+	ctl(&r, &t, pf, "check", NULL);
+	cr_expect_eq(r.exit_code, 1);
+	cr_expect(has_problem(r.output, "recipient_delimiter is \"-\", without "
+			      "'+'"), "%s", r.output);
+	cr_expect(has_problem(r.output, "default_verp_delimiters is \"-=\""),
+		  "%s", r.output);
+	run_free(&r);
+	g_free(text);
+	/* Postfix's own default for recipient_delimiter is empty. */
+	text = g_strdup_printf("relay_domains = lists.example.org\n"
+			       "transport_maps = hash:%s/transport\n", pf);
+	write_file(main_cf, text, strlen(text), 0644);
+	ctl(&r, &t, pf, "check", NULL);
+	cr_expect(has_problem(r.output, "recipient_delimiter is \"\", without "
+			      "'+'"), "%s", r.output);
+	cr_expect_null(strstr(r.output, "default_verp_delimiters"), "%s",
+		       r.output);
+	run_free(&r);
+	g_free(text);
+	g_free(main_cf);
 	g_free(pf);
 }
 
