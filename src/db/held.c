@@ -13,28 +13,21 @@
 		     "received, expires, file, state, acted, actor, " \
 		     "expires < CURRENT_TIMESTAMP"
 
-static char *text_at(sqlite3_stmt *stmt, int col)
-{
-	const char *v = (const char *)sqlite3_column_text(stmt, col);
-
-	return v ? g_strdup(v) : NULL;
-}
-
 static void read_held(sqlite3_stmt *stmt, struct held *h)
 {
 	h->id = sqlite3_column_int64(stmt, 0);
-	h->list = text_at(stmt, 1);
-	h->sender = text_at(stmt, 2);
-	h->author = text_at(stmt, 3);
-	h->subject = text_at(stmt, 4);
+	h->list = db_text_at(stmt, 1);
+	h->sender = db_text_at(stmt, 2);
+	h->author = db_text_at(stmt, 3);
+	h->subject = db_text_at(stmt, 4);
 	h->size = sqlite3_column_int64(stmt, 5);
-	h->reason = text_at(stmt, 6);
-	h->received = text_at(stmt, 7);
-	h->expires = text_at(stmt, 8);
-	h->file = text_at(stmt, 9);
-	h->state = text_at(stmt, 10);
-	h->acted = text_at(stmt, 11);
-	h->actor = text_at(stmt, 12);
+	h->reason = db_text_at(stmt, 6);
+	h->received = db_text_at(stmt, 7);
+	h->expires = db_text_at(stmt, 8);
+	h->file = db_text_at(stmt, 9);
+	h->state = db_text_at(stmt, 10);
+	h->acted = db_text_at(stmt, 11);
+	h->actor = db_text_at(stmt, 12);
 	h->expired = sqlite3_column_int(stmt, 13);
 }
 
@@ -55,37 +48,22 @@ int db_held_add(struct db *db, struct held *h, int hold_days,
 	return 0;
 }
 
+static void read_held_row(sqlite3_stmt *stmt, void *row)
+{
+	read_held(stmt, row);
+}
+
+static void free_held_rows(void *rows, size_t n)
+{
+	db_held_free_all(rows, n);
+}
+
 /* held_rows - every row sql finds, with the given parameters */
 static int held_rows(struct db *db, const char *sql, const char *const *args,
 		     struct held **out, size_t *n, struct status *st)
 {
-	GArray *rows = g_array_new(FALSE, TRUE, sizeof(struct held));
-	sqlite3_stmt *stmt;
-	int	rc;
-
-	*out = NULL;
-	*n = 0;
-	if (db_prepare(db, sql, &stmt, st) < 0) {
-		g_array_free(rows, TRUE);
-		return -1;
-	}
-	db_bind_all(stmt, args);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct held h;
-
-		read_held(stmt, &h);
-		g_array_append_val(rows, h);
-	}
-	sqlite3_finalize(stmt);
-	*n = rows->len;
-	*out = (struct held *)(void *)g_array_free(rows, FALSE);
-	if (rc != SQLITE_DONE) {
-		db_held_free_all(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return db_fail(db, rc, "read held posts", st);
-	}
-	return 0;
+	return db_rows(db, sql, args, sizeof(**out), read_held_row,
+		       free_held_rows, (void **)out, n, "read held posts", st);
 }
 
 int db_held_get(struct db *db, long long id, struct held *h,
@@ -191,9 +169,9 @@ int db_request_get(struct db *db, long long id, struct request *r,
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		r->id = sqlite3_column_int64(stmt, 0);
-		r->list = text_at(stmt, 1);
-		r->address = text_at(stmt, 2);
-		r->state = text_at(stmt, 3);
+		r->list = db_text_at(stmt, 1);
+		r->address = db_text_at(stmt, 2);
+		r->state = db_text_at(stmt, 3);
 		r->expired = sqlite3_column_int(stmt, 4);
 	}
 	sqlite3_finalize(stmt);

@@ -61,7 +61,8 @@ const char *dsn_casestr(const char *s, size_t len, const char *needle)
 
 /* has_word - needle in s starting a word: "spam" finds "spammer" but
  * not "antispam-ok"; needles of three letters or fewer must be whole
- * words ("spf" but not "spfoo") */
+ * words ("spf" but not "spfoo"); never in an address's local part nor
+ * a link's path ("filtered@example.jp", ".../reason/#filtered") */
 static int has_word(const char *s, const char *needle)
 {
 	size_t	n = strlen(needle), len = strlen(s);
@@ -71,7 +72,14 @@ static int has_word(const char *s, const char *needle)
 		int	before = p > s && g_ascii_isalnum(p[-1])
 				 && g_ascii_isalnum(needle[0]);
 		int	after = n <= 3 && g_ascii_isalnum(p[n]);
+		const char *q = p + n;
 
+		/* inside an address ("filtered@example.jp",
+		 * "x@spam.example") it is a name, not a word */
+		while (*q && (g_ascii_isalnum(*q) || strchr(".-_+", *q)))
+			q++;
+		if (*q == '@' || (p > s && strchr("@/#?=&", p[-1])))
+			before = 1;
 		if (!before && !after)
 			return 1;
 		p++;
@@ -278,7 +286,7 @@ static const char *const policy_words[] = {
 	"dmarc", "spf", "dkim", "spam", "blocklist", "blacklist",
 	"block list", "black list", "blocked", "rbl", "dnsbl", "spamhaus",
 	"barracuda", "spamcop", "reputation", "content rejected", "policy",
-	"virus", "malware", "too large", "too big", "size exceeds",
+	"virus", "malware", "filtered", "too large", "too big", "size exceeds",
 	"exceeds the maximum", "message size", "line limit",
 	/* the sending server itself refused: its IP, its DNS, its manners */
 	"access denied", "not allowed", "forbidden", "ptr record",
@@ -362,10 +370,9 @@ enum dsn_kind dsn_kind_of(const char *action, const char *status,
 		       || g_ascii_strncasecmp(action, "relayed", 7) == 0
 		       || g_ascii_strncasecmp(action, "expanded", 8) == 0))
 		return DSN_UNKNOWN;	/* the mail got through */
-	if (status && dsn_enhanced_code(status, strlen(status), code) == 0
-	    && code[0] == status[0])
-		(void)0;
-	else
+	/* the status must be a code, not merely contain one */
+	if (status == NULL || dsn_enhanced_code(status, strlen(status), code) < 0
+	    || code[0] != status[0])
 		code[0] = 0;
 	/* A generic x.0.0 (and no status at all) says less than the code
 	 * the remote server gave in its reply, when there is one. */
@@ -426,11 +433,10 @@ enum dsn_kind dsn_kind_of(const char *action, const char *status,
 	    || mentions(diagnostic, full_words, G_N_ELEMENTS(full_words))
 	    || mentions(diagnostic, network_words, G_N_ELEMENTS(network_words)))
 		return DSN_SOFT;
-	/* A bare 5.0.0 with no reply code and no word of a missing address
-	 * is an MTA saying "failed" and nothing else (a routing loop, a
-	 * vendor's notice): permanent, but not shown to be the address. */
-	if (subject == 0 && detail == 0 && dsn_reply_code(diagnostic ? diagnostic
-							 : "", dlen) == 0
+	/* A bare 5.0.0 (or only a reply code, "550 Rejected", "554 :")
+	 * with no word of a missing address is a server saying "no" and
+	 * nothing else: permanent, but not shown to be the address. */
+	if (subject == 0 && detail == 0
 	    && !mentions(diagnostic, dead_words, G_N_ELEMENTS(dead_words)))
 		return DSN_UNKNOWN;
 	return DSN_HARD;
