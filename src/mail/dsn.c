@@ -297,6 +297,9 @@ static const char *const policy_words[] = {
 	"mail rejected", "rejete", "message rejected", "message was rejected",
 	/* our envelope sender, not the member, was refused */
 	"sender address", "sender domain", "unroutable sender", "sender verify",
+	/* ... or the message's From: header ("<x@y> From: Domain is
+	 * invalid", GoDaddy's IB506) */
+	"from:", "valid from",
 };
 
 /* Words of a full mailbox: the address lives, its owner is just behind

@@ -2,6 +2,7 @@
  * verp_test.c - the way back from a VERP bounce address to the member.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mail/verp.h"
