@@ -257,7 +257,11 @@ static struct db *check_database(struct checker *ck)
 		const char *r = strncmp(st.reason, "listpipe: ", 10) == 0
 				? st.reason + 10 : st.reason;
 
-		problem(ck, strstr(r, "schema") ? "load /usr/local/share/"
+		problem(ck, strstr(r, "upgrade it with") ? "back it up "
+			"(sqlite3 DB \".backup DB.bak\"), then run the scripts "
+			"named, from /usr/local/share/listpipe (sql/ in the "
+			"source), in that order: sqlite3 DB < upgrade-N.sql"
+			: strstr(r, "schema") ? "load /usr/local/share/"
 			"listpipe/schema.sql (sql/schema.sql in the source) into "
 			"a new database, or use the listpipe that made this one"
 			: "see the reason", "%s", r);

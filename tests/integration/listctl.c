@@ -171,6 +171,15 @@ Test(listctl, check_finds_an_unknown_schema)
 	check_reports(&t, "has schema version 99");
 }
 
+Test(listctl, check_names_the_upgrades_an_old_database_needs)
+{
+	struct tdir t;
+
+	fixture(&t, "PRAGMA user_version = 2");
+	check_reports(&t, "has schema version 2: upgrade it with "
+		      "sql/upgrade-3.sql; fix: back it up");
+}
+
 Test(listctl, check_finds_a_database_not_in_wal_mode)
 {
 	struct tdir t;
