@@ -148,17 +148,18 @@ static void free_bounces(void *rows, size_t n)
 }
 
 int db_bounces(struct db *db, const char *list, const char *address,
-	       const char *since, struct bounce **out, size_t *n,
-	       struct status *st)
+	       const char *since, const char *until, struct bounce **out,
+	       size_t *n, struct status *st)
 {
 	const char *args[] = {list ? list : DB_NULL,
 			      address ? address : DB_NULL,
-			      since ? since : DB_NULL, NULL};
+			      since ? since : DB_NULL,
+			      until ? until : DB_NULL, NULL};
 
 	return db_rows(db, "SELECT " BOUNCE_COLUMNS " FROM bounces WHERE (?1 "
 		       "IS NULL OR list = ?1) AND (?2 IS NULL OR member = ?2 OR "
-		       "recipient = ?2) AND (?3 IS NULL OR received > ?3) "
-		       "ORDER BY id", args, sizeof(**out), read_bounce,
+		       "recipient = ?2) AND (?3 IS NULL OR received >= ?3) AND "
+		       "(?4 IS NULL OR received <= ?4) ORDER BY id", args, sizeof(**out), read_bounce,
 		       free_bounces, (void **)out, n, "read bounces", st);
 }
 
@@ -194,14 +195,17 @@ static void free_disabled(void *rows, size_t n)
 }
 
 int db_disabled_since(struct db *db, const char *list, const char *since,
-		      struct disabled **out, size_t *n, struct status *st)
+		      const char *until, struct disabled **out, size_t *n,
+		      struct status *st)
 {
-	const char *args[] = {list, since ? since : DB_NULL, NULL};
+	const char *args[] = {list, since ? since : DB_NULL,
+			      until ? until : DB_NULL, NULL};
 
 	return db_rows(db, "SELECT address, coalesce(since, ''), reason FROM "
 		       "members WHERE list = ?1 AND role = 'member' AND state = "
 		       "'disabled' AND reason IS NOT NULL AND (?2 IS NULL OR "
-		       "since > ?2) ORDER BY since, address", args,
+		       "since >= ?2) AND (?3 IS NULL OR since <= ?3) ORDER BY "
+		       "since, address", args,
 		       sizeof(**out), read_disabled, free_disabled,
 		       (void **)out, n, "read disabled members", st);
 }
@@ -245,9 +249,27 @@ int db_list_reported(struct db *db, const char *list, char **at,
 	return 0;
 }
 
-int db_list_set_reported(struct db *db, const char *list, struct status *st)
+int db_list_set_reported(struct db *db, const char *list, const char *at,
+			 struct status *st)
 {
 	return db_run(db, "record report time", st, "UPDATE lists SET reported "
-		      "= CURRENT_TIMESTAMP WHERE address = ?1", list, NULL) < 0
-	       ? -1 : 0;
+		      "= ?2 WHERE address = ?1", list, at ? at : DB_NULL,
+		      NULL) < 0 ? -1 : 0;
+}
+
+int db_now(struct db *db, char **now, struct status *st)
+{
+	const char *args[] = {NULL};
+	sqlite3_stmt *stmt;
+	int	rc;
+
+	*now = NULL;
+	if (db_prepare(db, "SELECT CURRENT_TIMESTAMP", &stmt, st) < 0)
+		return -1;
+	db_bind_all(stmt, args);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*now = db_text_at(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, rc, "read the time", st);
 }

@@ -72,12 +72,12 @@ int	db_member_score(struct db *db, const char *list, const char *address,
 
 /*
  * db_bounces - rows of list (NULL: all), about address (NULL: anyone,
- * matching member or recipient), received after since (NULL: ever), in
- * order; free with db_bounces_free
+ * matching member or recipient), received from since to until, both
+ * included (each NULL: no bound), in order; free with db_bounces_free
  */
 int	db_bounces(struct db *db, const char *list, const char *address,
-		   const char *since, struct bounce **out, size_t *n,
-		   struct status *st);
+		   const char *since, const char *until, struct bounce **out,
+		   size_t *n, struct status *st);
 void	db_bounces_free(struct bounce *b, size_t n);
 
 /* A member row disabled by bounce processing, for the report. */
@@ -87,23 +87,27 @@ struct disabled {
 	char   *reason;
 };
 
-/* db_disabled_since - member rows of list disabled with a reason after
- * since (NULL: ever) */
+/* db_disabled_since - member rows of list disabled with a reason from
+ * since (NULL: ever) to until (NULL: now), both included */
 int	db_disabled_since(struct db *db, const char *list, const char *since,
-			  struct disabled **out, size_t *n, struct status *st);
+			  const char *until, struct disabled **out, size_t *n,
+			  struct status *st);
 void	db_disabled_free(struct disabled *d, size_t n);
 
-/* db_member_enable - address's member row on list back to enabled
- * (the schema's trigger clears score and reason): 1 done, 0 no such
- * disabled or nomail row */
+/* db_member_enable - address's disabled member row on list back to
+ * enabled (the schema's trigger clears score and reason): 1 done, 0 no
+ * such disabled row */
 int	db_member_enable(struct db *db, const char *list, const char *address,
 			 struct status *st);
 
 /* db_list_reported - the time of list's last report into *at (g_free;
- * NULL: never), or with set, make it now */
+ * NULL: never) */
 int	db_list_reported(struct db *db, const char *list, char **at,
 			 struct status *st);
-int	db_list_set_reported(struct db *db, const char *list,
+/* db_list_set_reported - make it at (NULL: never) */
+int	db_list_set_reported(struct db *db, const char *list, const char *at,
 			     struct status *st);
+/* db_now - the database's CURRENT_TIMESTAMP into *now (g_free) */
+int	db_now(struct db *db, char **now, struct status *st);
 
 #endif

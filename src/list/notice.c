@@ -122,7 +122,8 @@ int notice_allowed(const struct site *s, const struct list *l,
 			 "address in the last hour already", l->address,
 			 address, n);
 	else
-		log_warn("list=<%s>: %s not sent: %d in the last hour already "
-			 "(listctl held shows what waits)", l->address, kind, n);
+		log_warn("list=<%s>: %s not sent: %d in the last hour already%s",
+			 l->address, kind, n, strncmp(kind, "moderate", 8) == 0
+			 ? " (listctl held shows what waits)" : "");
 	return 0;
 }

@@ -33,7 +33,7 @@ int cmd_bounces(struct ctl *ctl, int argc, char **argv)
 	if (ctl_open_db(ctl, &db) < 0)
 		return CTL_FAILED;
 	if (db_bounces(db, argc > 1 ? argv[1] : NULL, argc > 2 ? argv[2] : NULL,
-		       NULL, &b, &n, &st) < 0) {
+		       NULL, NULL, &b, &n, &st) < 0) {
 		ctl_error(&st);
 		db_close(db);
 		return CTL_FAILED;
@@ -108,10 +108,11 @@ struct tally {
 	int	hard, other;
 };
 
-/* report_for - the report's lines for list l into out; 1 when there is
+/* report_for - the report's lines for list l into out, for what came
+ * from since to until, both included (NULL: no bound); 1 when there is
  * anything to say */
 static int report_for(struct db *db, const struct list *l, const char *since,
-		      GString *out, struct status *st)
+		      const char *until, GString *out, struct status *st)
 {
 	struct bounce *b = NULL;
 	struct disabled *d = NULL;
@@ -122,8 +123,8 @@ static int report_for(struct db *db, const struct list *l, const char *since,
 	size_t	unattributed = 0;
 	int	rc = -1;
 
-	if (db_bounces(db, l->address, NULL, since, &b, &nb, st) < 0
-	    || db_disabled_since(db, l->address, since, &d, &nd, st) < 0
+	if (db_bounces(db, l->address, NULL, since, until, &b, &nb, st) < 0
+	    || db_disabled_since(db, l->address, since, until, &d, &nd, st) < 0
 	    || db_held_waiting(db, l->address, &h, &nh, st) < 0)
 		goto done;
 	for (size_t i = 0; i < nb; i++) {
@@ -225,8 +226,8 @@ static int report_recipients(struct db *db, const struct list *l,
 	return 0;
 }
 
-/* mail_report - send the report text to l's report recipients; 0 when
- * it went to all of them */
+/* mail_report - send the report text to l's report recipients: how
+ * many got it, or -1 when it did not reach all of them */
 static int mail_report(struct site *site, const struct list *l,
 		       const char *since, const char *text)
 {
@@ -257,8 +258,94 @@ static int mail_report(struct site *site, const struct list *l,
 			failed = 1;
 		}
 	}
-	address_list_free(&to);
-	return failed ? -1 : 0;
+	{
+		int	n = (int)to.n;
+
+		address_list_free(&to);
+		return failed ? -1 : n;
+	}
+}
+
+/* print_report - listctl report -n: everything since the last report,
+ * changing nothing */
+static int print_report(struct ctl *ctl, struct db *db, const char *address)
+{
+	struct list l = {0};
+	struct status st;
+	char   *last = NULL;
+	GString *text = g_string_new("");
+	int	rc = -1;
+
+	if (db_list_get(db, address, &l, &st) <= 0
+	    || db_list_reported(db, l.address, &last, &st) < 0
+	    || report_for(db, &l, last, NULL, text, &st) < 0) {
+		ctl_error(&st);
+		goto done;
+	}
+	if (last)
+		ctl_printf(ctl, "== %s, since %s UTC", l.address, last);
+	else
+		ctl_printf(ctl, "== %s, so far", l.address);
+	fputs(text->str, ctl->out);
+	ctl_printf(ctl, "%s", "");
+	rc = 0;
+done:
+	g_free(last);
+	g_string_free(text, TRUE);
+	db_list_free(&l);
+	return rc;
+}
+
+/*
+ * send_report - the report since the last one, mailed.  The window is
+ * read and moved on inside one write transaction, so that no bounce
+ * being recorded meanwhile falls between two reports.  Times have whole
+ * seconds: what is dated the very second a window ends is in both
+ * windows, as a bounce may be recorded later in that second; twice is
+ * better than never.  If the mail then fails, the window moves back.
+ */
+static int send_report(struct ctl *ctl, struct site *site, const char *address)
+{
+	struct list l = {0};
+	struct status st;
+	char   *last = NULL, *now = NULL, *since = NULL;
+	GString *text = g_string_new("");
+	int	any = 0, sent, rc = -1;
+
+	if (db_list_get(site->db, address, &l, &st) <= 0
+	    || db_begin(site->db, &st) < 0)
+		goto failed;
+	if (db_now(site->db, &now, &st) < 0
+	    || db_list_reported(site->db, l.address, &last, &st) < 0
+	    || (any = report_for(site->db, &l, last, now, text, &st)) < 0
+	    || db_list_set_reported(site->db, l.address, now, &st) < 0
+	    || db_commit(site->db, &st) < 0)
+		goto failed;
+	rc = 0;
+	if (!any)
+		goto done;
+	since = last ? g_strdup_printf("since %s UTC", last)
+		     : g_strdup("so far");
+	sent = mail_report(site, &l, since, text->str);
+	if (sent < 0) {
+		rc = -1;
+		if (db_list_set_reported(site->db, l.address, last, &st) < 0)
+			ctl_error(&st);
+	} else if (sent > 0) {
+		ctl_printf(ctl, "%s: report sent to %d address%s", l.address,
+			   sent, sent == 1 ? "" : "es");
+	}
+	goto done;
+failed:
+	db_rollback(site->db);
+	ctl_error(&st);
+done:
+	g_free(since);
+	g_free(now);
+	g_free(last);
+	g_string_free(text, TRUE);
+	db_list_free(&l);
+	return rc;
 }
 
 int cmd_report(struct ctl *ctl, int argc, char **argv)
@@ -303,42 +390,11 @@ int cmd_report(struct ctl *ctl, int argc, char **argv)
 		}
 	}
 	for (size_t i = 0; i < nlists; i++) {
-		struct list l = {0};
-		char   *last = NULL;
-		char   *since;
-		GString *text = g_string_new("");
-		int	any;
-
-		if (only && g_ascii_strcasecmp(lists[i].address, only) != 0) {
-			g_string_free(text, TRUE);
+		if (only && g_ascii_strcasecmp(lists[i].address, only) != 0)
 			continue;
-		}
-		if (db_list_get(db, lists[i].address, &l, &st) <= 0
-		    || db_list_reported(db, l.address, &last, &st) < 0
-		    || (any = report_for(db, &l, last, text, &st)) < 0) {
-			ctl_error(&st);
+		if ((print ? print_report(ctl, db, lists[i].address)
+			   : send_report(ctl, &site, lists[i].address)) < 0)
 			failed = 1;
-			goto next;
-		}
-		since = last ? g_strdup_printf("since %s UTC", last)
-			     : g_strdup("so far");
-		if (print) {
-			ctl_printf(ctl, "== %s, %s", l.address, since);
-			fputs(text->str, ctl->out);
-			ctl_printf(ctl, "%s", "");
-		} else if (any && mail_report(&site, &l, since, text->str) < 0) {
-			failed = 1;
-		} else if (db_list_set_reported(db, l.address, &st) < 0) {
-			ctl_error(&st);
-			failed = 1;
-		} else if (any) {
-			ctl_printf(ctl, "%s: report sent", l.address);
-		}
-		g_free(since);
-next:
-		g_free(last);
-		g_string_free(text, TRUE);
-		db_list_free(&l);
 	}
 	db_list_summaries_free(lists, nlists);
 	if (print)

@@ -543,7 +543,8 @@ Test(listctl_bounces, report_says_what_happened_since_the_last_one)
 	/* Without -n it goes to the owner, from the bounce address. */
 	ctl(&r, &t, "report", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
-	cr_expect_str_eq(r.output, "team@lists.example.org: report sent\n");
+	cr_expect_str_eq(r.output, "team@lists.example.org: report sent to 1 "
+			 "address\n");
 	run_free(&r);
 	cr_assert_eq(sent_count(&t), 2);
 	cr_expect_str_eq(sent_args(&t, 2), ARGS_TO("olga@example.net\n"));
@@ -556,12 +557,25 @@ Test(listctl_bounces, report_says_what_happened_since_the_last_one)
 		  msg);
 	cr_expect_null(placeholder(msg), "%s", msg);
 	free(msg);
-	/* Nothing new since: no mail. */
+	/* Nothing new since: no mail.  (Rows dated the second a report
+	 * ends are in the next one too: make them a minute older.) */
+	tdir_sql(&t, "UPDATE bounces SET received = datetime(received, "
+		 "'-1 minute'); UPDATE members SET since = datetime(since, "
+		 "'-1 minute')");
 	ctl(&r, &t, "report", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_str_eq(r.output, "");
 	run_free(&r);
 	cr_expect_eq(sent_count(&t), 2);
+	/* A bounce dated the very second the last window ended is in the
+	 * next report, not lost between two. */
+	tdir_sql(&t, "INSERT INTO bounces(list, recipient, received, kind, file)"
+		 "  SELECT address, 'late@example.org', reported, 'unknown',"
+		 "         'bounces/x' FROM lists");
+	ctl(&r, &t, "report", "-n", NULL);
+	cr_expect(strstr(r.output, "Bounces: 1\n"), "%s", r.output);
+	cr_expect(strstr(r.output, "late@example.org"), "%s", r.output);
+	run_free(&r);
 	/* report_to picks who gets it. */
 	tdir_sql(&t, "UPDATE lists SET report_to = 'postmaster', reported = NULL");
 	ctl(&r, &t, "report", TEAM, NULL);
@@ -571,6 +585,7 @@ Test(listctl_bounces, report_says_what_happened_since_the_last_one)
 	tdir_sql(&t, "UPDATE lists SET report_to = 'none', reported = NULL");
 	ctl(&r, &t, "report", TEAM, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
+	cr_expect_str_eq(r.output, "", "nothing sent, nothing said");
 	run_free(&r);
 	cr_expect_eq(sent_count(&t), 3);
 	ctl(&r, &t, "report", "nosuch@lists.example.org", NULL);
