@@ -97,7 +97,10 @@ CREATE TABLE lists (
 			           AND report_to NOT GLOB '*[ <>"(),;:]*'
 			           AND report_to NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ']*'))),
 	-- When listctl report last mailed this list's report; never set it.
-	reported	TEXT DEFAULT NULL
+	reported	TEXT DEFAULT NULL,
+	-- Hours during which a post whose Message-ID the list has already
+	-- distributed is accepted and not sent again; 0: never suppressed.
+	dedupe_hours	INTEGER NOT NULL DEFAULT 24 CHECK (dedupe_hours BETWEEN 0 AND 8760)
 );
 
 -- A domain is served when at least one list lives in it.
@@ -205,6 +208,34 @@ CREATE TABLE bounces (
 CREATE INDEX bounces_list ON bounces(list, received);
 CREATE INDEX bounces_member ON bounces(member, list);
 
+-- The delivery journal: what sendmail accepted, by Postfix queue id
+-- and list, so that a retry after a deferral sends only what was not
+-- accepted yet and one queue file makes at most one distribution per
+-- list (team+1@ and team+2@ in one transaction are one post).  Batch 0
+-- is the claim, naming the envelope recipient that distributes; batch
+-- N > 0 is the Nth sendmail run accepted, with its last recipient (runs
+-- go in address order).  A released held post uses "held-ID" as queue
+-- id.  listctl expire forgets rows after 10 days.
+CREATE TABLE journal (
+	queue_id	TEXT NOT NULL,
+	list		TEXT NOT NULL COLLATE NOCASE,
+	batch		INTEGER NOT NULL CHECK (batch >= 0),
+	recipient	TEXT NOT NULL,
+	count		INTEGER NOT NULL DEFAULT 0,
+	at		TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+	PRIMARY KEY (queue_id, list, batch)
+) WITHOUT ROWID;
+
+-- Message-IDs each list has distributed, for duplicate suppression
+-- (lists.dedupe_hours); listctl expire forgets them after that.
+CREATE TABLE seen (
+	list		TEXT NOT NULL COLLATE NOCASE,
+	message_id	TEXT NOT NULL,
+	queue_id	TEXT NOT NULL DEFAULT '',
+	at		TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+	PRIMARY KEY (list, message_id)
+) WITHOUT ROWID;
+
 -- Tokens already used (they are single use) until they expire.
 CREATE TABLE tokens (
 	mac		TEXT PRIMARY KEY,
@@ -268,6 +299,8 @@ BEGIN
 	UPDATE requests SET list = NEW.address WHERE list = OLD.address;
 	UPDATE texts SET list = NEW.address WHERE list = OLD.address;
 	UPDATE bounces SET list = NEW.address WHERE list = OLD.address;
+	UPDATE journal SET list = NEW.address WHERE list = OLD.address;
+	UPDATE seen SET list = NEW.address WHERE list = OLD.address;
 END;
 
 -- Enabling a member again (by hand or listctl enable) forgives its

@@ -5,7 +5,9 @@
 --
 -- Version 3 adds bounce processing: the bounces table, members' scores,
 -- per-list limits (5 days of hard bounces within 7 days disable a
--- member) and listctl report.  No member changes state: every score
+-- member) and listctl report; and the delivery journal and duplicate
+-- suppression (the journal and seen tables, lists.dedupe_hours).
+-- No member changes state: every score
 -- starts at 0.  A version 1 database takes upgrade-2.sql first.
 -- Everything happens in one transaction: on any error the database is
 -- left as it was.
@@ -34,6 +36,8 @@ ALTER TABLE lists ADD COLUMN report_to TEXT NOT NULL DEFAULT 'owners'
 	           AND report_to NOT GLOB '*[ <>"(),;:]*'
 	           AND report_to NOT GLOB ('*[' || char(1) || '-' || char(31, 127) || ']*')));
 ALTER TABLE lists ADD COLUMN reported TEXT DEFAULT NULL;
+ALTER TABLE lists ADD COLUMN dedupe_hours INTEGER NOT NULL DEFAULT 24
+	CHECK (dedupe_hours BETWEEN 0 AND 8760);
 ALTER TABLE members ADD COLUMN score INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE members ADD COLUMN bounced TEXT DEFAULT NULL;
 ALTER TABLE members ADD COLUMN reason TEXT DEFAULT NULL;
@@ -68,6 +72,34 @@ CREATE TABLE bounces (
 CREATE INDEX bounces_list ON bounces(list, received);
 CREATE INDEX bounces_member ON bounces(member, list);
 
+-- The delivery journal: what sendmail accepted, by Postfix queue id
+-- and list, so that a retry after a deferral sends only what was not
+-- accepted yet and one queue file makes at most one distribution per
+-- list (team+1@ and team+2@ in one transaction are one post).  Batch 0
+-- is the claim, naming the envelope recipient that distributes; batch
+-- N > 0 is the Nth sendmail run accepted, with its last recipient (runs
+-- go in address order).  A released held post uses "held-ID" as queue
+-- id.  listctl expire forgets rows after 10 days.
+CREATE TABLE journal (
+	queue_id	TEXT NOT NULL,
+	list		TEXT NOT NULL COLLATE NOCASE,
+	batch		INTEGER NOT NULL CHECK (batch >= 0),
+	recipient	TEXT NOT NULL,
+	count		INTEGER NOT NULL DEFAULT 0,
+	at		TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+	PRIMARY KEY (queue_id, list, batch)
+) WITHOUT ROWID;
+
+-- Message-IDs each list has distributed, for duplicate suppression
+-- (lists.dedupe_hours); listctl expire forgets them after that.
+CREATE TABLE seen (
+	list		TEXT NOT NULL COLLATE NOCASE,
+	message_id	TEXT NOT NULL,
+	queue_id	TEXT NOT NULL DEFAULT '',
+	at		TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+	PRIMARY KEY (list, message_id)
+) WITHOUT ROWID;
+
 -- A list's members follow it, and so does its place in other lists.
 CREATE TRIGGER lists_rename AFTER UPDATE OF address ON lists
 BEGIN
@@ -81,6 +113,8 @@ BEGIN
 	UPDATE requests SET list = NEW.address WHERE list = OLD.address;
 	UPDATE texts SET list = NEW.address WHERE list = OLD.address;
 	UPDATE bounces SET list = NEW.address WHERE list = OLD.address;
+	UPDATE journal SET list = NEW.address WHERE list = OLD.address;
+	UPDATE seen SET list = NEW.address WHERE list = OLD.address;
 END;
 
 -- Enabling a member again (by hand or listctl enable) forgives its

@@ -47,6 +47,8 @@ struct list {
 	int	bounce_limit;	/* score that disables a member; 0: never */
 	int	bounce_days;	/* quiet days after which a score restarts */
 	char   *report_to;	/* owners, postmaster, none or an address */
+	int	dedupe_hours;	/* a Message-ID is distributed once in this
+				 * many hours; 0: no suppression */
 };
 
 /* The roles someone holds on a list, as bits (members.role). */

@@ -30,6 +30,11 @@
  * setting, large enough that big lists need few runs. */
 #define INJECT_BATCH	500
 
+/* Days the delivery journal remembers a queue file: longer than
+ * Postfix's maximal_queue_lifetime (5 days by default), so that no
+ * retry finds it forgotten. */
+#define JOURNAL_DAYS	10
+
 /* Postfix's header_size_limit (100 KB by default) discards the rest of a
  * bigger header, so this is generous; it also bounds what GMime builds
  * from a header block (about 70 times its size, for the worst input). */

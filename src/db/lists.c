@@ -61,7 +61,7 @@ const char *const list_subscription_names[] = {
 /* The columns after the strings, in this order. */
 #define SETTINGS_SQL "l.enabled, l.policy, l.refused, l.max_size, " \
 		     "l.oversize, l.subscription, l.hold_days, " \
-		     "l.bounce_limit, l.bounce_days"
+		     "l.bounce_limit, l.bounce_days, l.dedupe_hours"
 
 /* select_list - "SELECT <first>, <columns>, <settings> <rest>" */
 static char *select_list(const char *first, const char *rest)
@@ -106,13 +106,15 @@ static int read_settings(sqlite3_stmt *stmt, int col, struct list *list,
 	list->hold_days = sqlite3_column_int(stmt, col + 6);
 	list->bounce_limit = sqlite3_column_int(stmt, col + 7);
 	list->bounce_days = sqlite3_column_int(stmt, col + 8);
+	list->dedupe_hours = sqlite3_column_int(stmt, col + 9);
 	if (policy < 0 || refused < 0 || oversize < 0 || subscription < 0
 	    || oversize == ACTION_DISCARD || list->max_size < 0
 	    || list->hold_days < 1 || list->bounce_limit < 0
-	    || list->bounce_days < 1)
+	    || list->bounce_days < 1 || list->dedupe_hours < 0)
 		return status_temp(st, "4.3.5", "listpipe: list %s has an "
 		    "unknown policy, refused, oversize, subscription, max_size, "
-		    "hold_days, bounce_limit or bounce_days value: see "
+		    "hold_days, bounce_limit, bounce_days or dedupe_hours value: "
+		    "see "
 		    "listpipe(5)", list->address);
 	list->policy = (enum list_policy)policy;
 	list->refused = (enum list_action)refused;

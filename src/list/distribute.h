@@ -17,11 +17,16 @@
 
 /*
  * distribute - the list copy of m (X-Loop checked, headers rewritten,
- * body byte for byte) to rcpts, with the list's bounce address as
- * envelope sender.  OUTCOME_LOOP when m went through l already.
+ * body byte for byte) to rcpts (sorted), with the list's bounce address
+ * as envelope sender, VERP, exactly once: key is what makes this
+ * distribution one (Postfix's queue id, "held-ID" for a release; NULL:
+ * none, then no journal and nothing is resumed), rcpt the envelope
+ * recipient that asks for it (team+1@: the claim is per list, not per
+ * recipient).  A duplicate (db/journal.h) is accepted and not sent.
+ * OUTCOME_LOOP when m went through l already.
  */
 int	distribute(const struct site *s, const struct list *l,
 		   const struct address_list *rcpts, struct message *m,
-		   struct status *st);
+		   const char *key, const char *rcpt, struct status *st);
 
 #endif

@@ -253,8 +253,14 @@ static int release(const struct site *s, const struct list *l,
 	if (rc < 0)
 		return -1;
 	rc = db_recipients(s->db, l->address, &rcpts, st);
-	if (rc == 0)
-		rc = distribute(s, l, &rcpts, &m, st);
+	if (rc == 0) {
+		/* The held row is the post's identity: a release that
+		 * failed half-way resumes where it stopped. */
+		char	key[48];
+
+		snprintf(key, sizeof(key), "held-%lld", h->id);
+		rc = distribute(s, l, &rcpts, &m, key, l->address, st);
+	}
 	address_list_free(&rcpts);
 	message_free(&m);
 	return rc;

@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "db/held.h"
+#include "db/journal.h"
 #include "db/settings.h"
 #include "list/moderate.h"
 #include "list/site.h"
@@ -107,7 +108,7 @@ int cmd_expire(struct ctl *ctl, int argc, char **argv)
 	struct held *h;
 	size_t	n;
 	int	failed = 0;
-	int	rc;
+	int	rc, journal = 0;
 
 	if (ctl_open_site(ctl, &site) < 0)
 		return CTL_FAILED;
@@ -134,12 +135,18 @@ int cmd_expire(struct ctl *ctl, int argc, char **argv)
 	/* What else only waits to be forgotten. */
 	if ((rc = db_requests_expire(site.db, &st)) < 0
 	    || db_tokens_expire(site.db, &st) < 0
-	    || db_sent_expire(site.db, &st) < 0) {
+	    || db_sent_expire(site.db, &st) < 0
+	    || (journal = journal_expire(site.db, &st)) < 0) {
 		ctl_error(&st);
 		failed = 1;
-	} else if (rc > 0) {
-		log_info("expired %d subscription requests", rc);
-		ctl_printf(ctl, "%d subscription requests expired", rc);
+	} else {
+		if (rc > 0) {
+			log_info("expired %d subscription requests", rc);
+			ctl_printf(ctl, "%d subscription requests expired", rc);
+		}
+		if (journal > 0)
+			log_info("expired %d journal and Message-ID rows",
+				 journal);
 	}
 	ctl_close_site(&site);
 	return failed ? CTL_FAILED : CTL_OK;

@@ -79,7 +79,11 @@ int deliver_post(struct job *job, struct target *t, struct status *st)
 			 d.reason);
 	switch (d.verdict) {
 	case VERDICT_ACCEPT:
-		return distribute(&job->site, &t->list, &t->rcpts, job->msg, st);
+		/* Postfix's queue id keys the journal; without one (a
+		 * command line) there is nothing to resume. */
+		return distribute(&job->site, &t->list, &t->rcpts, job->msg,
+				  strcmp(job->cf->queue_id, "-") != 0
+				  ? job->cf->queue_id : NULL, t->address, st);
 	case VERDICT_REJECT:
 		return status_set(st, d.outcome, NULL, "%s", d.reason);
 	case VERDICT_DISCARD:

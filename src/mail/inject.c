@@ -313,21 +313,26 @@ int inject(const struct injection *in, char *const *recipients,
 						 : run(in, argv, n, st);
 
 		g_free(argv);
+		if (rc == 0 && in->accepted && in->dry_run_fd < 0)
+			in->accepted(in->accepted_arg,
+				     (int)(done / INJECT_BATCH) + 1,
+				     recipients + done, n);
 		if (rc == 0 && in->hooks && in->hooks->progress)
 			in->hooks->progress(done + n, nrecipients);
 		if (rc < 0) {
 			if (done > 0) {
 				struct status failed = *st;
 
-				/* Until the journal lands, a retry repeats the
-				 * runs that worked: say so where it is seen. */
-				log_warn("%zu of %zu recipients were already "
-					 "queued in earlier sendmail runs and "
-					 "will get this message again on retry",
-					 done, nrecipients);
+				if (in->accepted == NULL)
+					log_warn("%zu of %zu recipients were "
+						 "already queued in earlier "
+						 "sendmail runs and will get "
+						 "this message again on retry",
+						 done, nrecipients);
 				return status_temp(st, failed.dsn, "%s (%zu of "
-				    "%zu recipients already queued)",
-				    failed.reason, done, nrecipients);
+				    "%zu recipients already queued%s)",
+				    failed.reason, done, nrecipients,
+				    in->accepted ? "; a retry skips them" : "");
 			}
 			return -1;
 		}

@@ -43,6 +43,12 @@ struct injection {
 			 * (default_verp_delimiters "+="), still one run a
 			 * batch; see verp.h for the way back */
 	int	dry_run_fd;	/* >= 0: print each run here instead */
+	/* Called after each run sendmail accepted (run 1, 2, ...), with
+	 * its recipients, before the next starts (not in a dry run).
+	 * NULL: none.  With it, a failure in a later run is not said to
+	 * repeat the earlier ones on retry. */
+	void	(*accepted)(void *arg, int run, char *const *rcpts, size_t n);
+	void   *accepted_arg;
 	const struct inject_hooks *hooks;	/* or NULL */
 };
 

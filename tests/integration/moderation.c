@@ -769,7 +769,9 @@ Test(moderation, release_sends_what_a_direct_post_would_and_removes_the_file)
 	size_t	len_rel, len_dir;
 	char   *rel, *direct, *args_rel, *args_dir, *actor;
 
-	hold_fixture(&t, "members", NULL);
+	/* The same post released, then posted directly: duplicate
+	 * suppression off. */
+	hold_fixture(&t, "members", "UPDATE lists SET dedupe_hours = 0");
 	hold_post(&t);
 	ctl(&r, &t, "release", "1", NULL);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
@@ -1535,7 +1537,8 @@ Test(moderation, crlf_post_released_is_the_same_as_posted_directly)
 	size_t	l1, l2;
 	char   *rel, *direct;
 
-	hold_fixture(&t, "members", NULL);
+	/* Released, then posted directly: duplicate suppression off. */
+	hold_fixture(&t, "members", "UPDATE lists SET dedupe_hours = 0");
 	lp_run(&r, &t, crlf, "carol@example.com", TEAM);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);

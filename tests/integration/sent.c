@@ -14,11 +14,14 @@
 void lp_run(struct run *r, struct tdir *t, const char *msg,
 	    const char *sender, const char *rcpt)
 {
-	char	log[400];
+	static unsigned queued;
+	char	log[400], qid[32];
 	const char *argv[] = {"-d", t->db, "-s", t->sendmail, "-m", t->spool,
-			      "-l", log, "-q", "4LIST1", "-f", sender, "--",
+			      "-l", log, "-q", qid, "-f", sender, "--",
 			      rcpt, NULL};
 
+	/* Each run a message of its own, as each has a queue file. */
+	snprintf(qid, sizeof(qid), "4LIST%u", ++queued);
 	snprintf(log, sizeof(log), "%s/listpipe.log", t->path);
 	run_listpipe(r, msg, strlen(msg), NULL, argv);
 }

@@ -19,7 +19,8 @@
 #define COPY_ARGS_TO(rcpts) \
 	"-G\n-i\n-XV\n-f\nteam-bounces@lists.example.org\n--\n" rcpts
 
-/* lp_run - listpipe with a log file (log_of), as master.cf runs it */
+/* lp_run - listpipe with a log file (log_of), as master.cf runs it,
+ * for a new message (a queue id of its own) */
 void	lp_run(struct run *r, struct tdir *t, const char *msg,
 	       const char *sender, const char *rcpt);
 
