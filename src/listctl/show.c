@@ -65,6 +65,11 @@ int cmd_show(struct ctl *ctl, int argc, char **argv)
 	else
 		setting(ctl, "bounces", "recorded, never disable a member", "");
 	setting(ctl, "report_to", list.report_to, "");
+	if (list.dedupe_hours > 0)
+		ctl_printf(ctl, "%-16s %d hours (a Message-ID is sent once in "
+			   "that time)", "dedupe_hours", list.dedupe_hours);
+	else
+		setting(ctl, "dedupe_hours", "0 (duplicates are sent)", "");
 	setting(ctl, "request address", list.request, "");
 	setting(ctl, "help_url", list.help_url, "(mailto: request)");
 	setting(ctl, "subscribe_url", list.subscribe_url,
