@@ -144,6 +144,13 @@ int db_begin(struct db *db, struct status *st)
 	       ? -1 : 0;
 }
 
+int db_flush_each_commit(struct db *db, int flush, struct status *st)
+{
+	return db_run(db, "set synchronous", st, flush ? "PRAGMA synchronous "
+		      "= FULL" : "PRAGMA synchronous = NORMAL", NULL) < 0
+	       ? -1 : 0;
+}
+
 int db_commit(struct db *db, struct status *st)
 {
 	return db_run(db, "commit", st, "COMMIT", NULL) < 0 ? -1 : 0;

@@ -28,6 +28,15 @@ void	db_close(struct db *db);
  * paths and does nothing outside a transaction. */
 int	db_begin(struct db *db, struct status *st);
 int	db_commit(struct db *db, struct status *st);
+
+/*
+ * db_flush_each_commit - 1 (the default): every commit is on disk
+ * before it returns (synchronous FULL); 0: commits survive a crash of
+ * the process but maybe not of the machine (WAL, synchronous NORMAL).
+ * For rows whose loss costs a duplicate at worst, never a message: the
+ * delivery journal.  A later flushed commit flushes them too.
+ */
+int	db_flush_each_commit(struct db *db, int flush, struct status *st);
 void	db_rollback(struct db *db);
 
 /* db_journal_mode - "wal", "delete", ... into buf */
