@@ -105,8 +105,7 @@ static int claim(struct db *db, const char *key, const char *list,
 	}
 	if (db_run(db, "claim the distribution", st, "INSERT INTO journal("
 		   "queue_id, list, batch, recipient) VALUES (?1, ?2, 0, ?3)",
-		   key, list, rcpt, NULL) < 0
-	    || (message_id && journal_seen(db, list, message_id, key, st) < 0))
+		   key, list, rcpt, NULL) < 0)
 		goto fail;
 	c->claim = CLAIM_NEW;
 	return db_commit(db, st);

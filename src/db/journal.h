@@ -37,9 +37,10 @@ struct journal_claim {
 /*
  * journal_claim - in one write transaction: look at key/list's rows and
  * at message_id (NULL: none, never a duplicate) within dedupe_hours
- * (0: off); when it is ours to send, record the claim for rcpt and the
- * Message-ID.  With key NULL (no queue id) only the duplicate check is
- * made, and nothing is written.
+ * (0: off); when it is ours to send, record the claim for rcpt (the
+ * Message-ID is recorded by journal_seen once the post is out).  With
+ * key NULL (no queue id) only the duplicate check is made, and nothing
+ * is written.
  */
 int	journal_claim(struct db *db, const char *key, const char *list,
 		      const char *rcpt, const char *message_id,

@@ -7,7 +7,8 @@
  * after the last sendmail run accepted, another recipient of the same
  * queue file (team+1@, team+2@) finds it claimed, and a Message-ID the
  * list distributed under another key within its dedupe_hours is not
- * sent again.  Each run accepted is recorded before the next starts.
+ * sent again.  Each run accepted is recorded before the next starts;
+ * the Message-ID once all are out.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,24 +27,36 @@ struct progress {
 	const char *key;
 	const char *list;
 	int	before;		/* runs accepted by earlier attempts */
+	int	missed;		/* the first run the journal could not take */
 };
 
-/* record_run - a sendmail run accepted: into the journal.  A failure is
- * only logged: the run is queued whatever the journal says, and only a
- * retry (after a later run fails) could send it again. */
+/*
+ * record_run - a sendmail run accepted: into the journal.  A failure is
+ * only logged and the delivery goes on: the runs are queued whatever the
+ * journal says, and if all of them go through there is no retry to
+ * repeat any.  After one failure (a lock past the busy timeout, most
+ * likely) no more are tried, so that a long list does not wait the
+ * timeout once a run.
+ */
 static void record_run(void *arg, int run, char *const *rcpts, size_t n)
 {
 	struct progress *p = arg;
 	struct status st;
 
+	if (p->missed)
+		return;
 	if (journal_batch(p->s->db, p->key, p->list, p->before + run,
-			  rcpts[n - 1], n, &st) < 0)
-		log_warn("list=<%s>: sendmail run %d (%zu recipients) is "
-			 "queued but not in the journal: a retry would send it "
-			 "again: %s", p->list, p->before + run, n, st.reason);
+			  rcpts[n - 1], n, &st) < 0) {
+		p->missed = p->before + run;
+		log_warn("list=<%s>: sendmail run %d (%zu recipients) and the "
+			 "ones after it are queued but not in the journal: a "
+			 "retry would send them again: %s", p->list,
+			 p->missed, n, st.reason);
+	}
 }
 
-/* message_id - the post's Message-ID, trimmed; NULL when it has none */
+/* message_id - the post's Message-ID, trimmed; NULL when it has none
+ * or one longer than a header line may be (nothing to compare then) */
 static char *message_id(const struct headers *hd)
 {
 	int	i = headers_find(hd, "Message-ID", 0);
@@ -52,7 +65,7 @@ static char *message_id(const struct headers *hd)
 	if (i < 0)
 		return NULL;
 	v = g_strstrip(headers_value(hd, i));
-	if (*v == 0) {
+	if (*v == 0 || strlen(v) > 998) {
 		g_free(v);
 		return NULL;
 	}
@@ -65,7 +78,7 @@ int distribute(const struct site *s, const struct list *l,
 {
 	const struct headers *hd = message_headers(m, st);
 	struct journal_claim c;
-	struct progress p = {s, key, l->address, 0};
+	struct progress p = {s, key, l->address, 0, 0};
 	char   *mid, *header;
 	size_t	header_len, skip = 0;
 	int	rc;
@@ -138,16 +151,23 @@ int distribute(const struct site *s, const struct list *l,
 		rc = inject(&in, rcpts->v + skip, rcpts->n - skip, st);
 	}
 	g_free(header);
+	if (rc < 0 && p.missed) {
+		struct status failed = *st;
+
+		status_temp(st, failed.dsn, "%s; the journal missed run %d and "
+			    "after: a retry sends those again", failed.reason,
+			    p.missed);
+	}
 	if (rc == 0)
 		log_info("list=<%s>, members=%zu, runs=%zu, status=sent",
 			 l->address, rcpts->n - skip,
 			 (rcpts->n - skip + INJECT_BATCH - 1) / INJECT_BATCH);
-	/* Without a key the Message-ID is remembered once all is sent. */
-	if (rc == 0 && key == NULL && mid && s->dry_run_fd < 0
-	    && l->dedupe_hours > 0) {
+	/* The Message-ID counts once the post is out: a first copy that
+	 * never went (deleted from the queue, expired) suppresses nothing. */
+	if (rc == 0 && mid && s->dry_run_fd < 0 && l->dedupe_hours > 0) {
 		struct status ignored;
 
-		if (journal_seen(s->db, l->address, mid, NULL, &ignored) < 0)
+		if (journal_seen(s->db, l->address, mid, key, &ignored) < 0)
 			log_warn("%s", ignored.reason);
 	}
 done:

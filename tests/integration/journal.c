@@ -197,6 +197,30 @@ Test(journal, a_failed_first_attempt_is_not_a_duplicate_of_its_retry)
 	g_free(msg);
 }
 
+Test(journal, a_copy_that_never_went_out_suppresses_nothing)
+{
+	struct tdir t;
+	struct run r;
+	char	path[400];
+	char   *msg = with_id("<gone@example.com>");
+
+	fixture(&t, NULL);
+	snprintf(path, sizeof(path), "%s/sendmail.exit", t.path);
+	write_file(path, "75\n", 3, 0644);
+	post_as(&r, &t, msg, "4GONE", TEAM);
+	cr_expect_eq(r.exit_code, 75, "%s", r.output);
+	run_free(&r);
+	/* The postmaster deletes that queue file; the author sends again. */
+	unlink(path);
+	post_as(&r, &t, msg, "4AGAIN", TEAM);
+	cr_expect_eq(r.exit_code, 0, "%s", r.output);
+	run_free(&r);
+	cr_expect_eq(sent_count(&t), 2, "the failed run and the new post");
+	cr_expect_eq(q_int(&t, "SELECT count(*) FROM seen WHERE queue_id = "
+			   "'4AGAIN'"), 1);
+	g_free(msg);
+}
+
 Test(journal, a_dry_run_writes_no_journal_and_says_what_is_a_duplicate)
 {
 	struct tdir t;
