@@ -24,6 +24,18 @@ CFLAGS	?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc -MMD -MP \
 	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS	= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The two programs link GMime, GLib and SQLite statically where Debian
+# ships the archives (the -dev packages do): a delivery then maps 12
+# shared libraries instead of 21 and the loader's symbol relocations
+# shrink, a quarter of a run's instructions (docs/BENCHMARKS.md).  What
+# has no archive (gpgme, libunistring, libmount) stays shared.
+# make STATIC= links everything shared, as the tests and fuzzers do.
+STATIC	?= $(if $(wildcard /usr/lib/*/libgmime-3.0.a),yes)
+STATIC_LIBS = -Wl,-Bstatic -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 \
+	      -lglib-2.0 -lsqlite3 -lpcre2-8 -lffi -lz -lidn2 -lgpg-error \
+	      -lblkid -lselinux -Wl,-Bdynamic -lgpgme -lunistring -lmount \
+	      -lsepol -lm -ldl -pthread
+PROG_LIBS = $(if $(STATIC),$(STATIC_LIBS),$(LIBS))
 SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC	= $(wildcard src/common/*.c src/mail/*.c src/db/*.c src/list/*.c)
@@ -43,15 +55,17 @@ INTEG_SRC = $(wildcard tests/integration/*.c)
 TESTLIB	= tests/lib/testlib.c
 
 # What building needs, and what the test suites need besides.
-BUILD_PACKAGES = build-essential pkg-config libgmime-3.0-dev libsqlite3-dev
+BUILD_PACKAGES = build-essential pkg-config libgmime-3.0-dev libsqlite3-dev \
+		 libgpgme-dev libunistring-dev
 DEB_PACKAGES = $(BUILD_PACKAGES) sqlite3 libcriterion-dev clang \
-	       libclang-rt-14-dev mandoc acl libsisimai-perl
+	       libclang-rt-14-dev mandoc acl libsisimai-perl valgrind
 
 # For the end-to-end suite and the demo: a private Postfix instance.
 E2E_PACKAGES = postfix postfix-sqlite swaks acl
 
 .PHONY: all deps e2e-deps check test unit-test integration-test asan-test \
-	e2e-test demo install clean lint fuzz bounce-compare
+	e2e-test demo install clean lint fuzz bounce-compare valgrind bench \
+	bench-deps
 
 all: listpipe listctl
 
@@ -83,10 +97,10 @@ build/asan/liblistpipe.a: $(LIB_OBJS:build/obj/%=build/asan/obj/%)
 	$(AR) rcs $@ $^
 
 listpipe: $(LP_OBJS) build/liblistpipe.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(PROG_LIBS)
 
 listctl: $(CTL_OBJS) build/liblistpipe.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(PROG_LIBS)
 
 build/asan/listpipe: $(LP_OBJS:build/obj/%=build/asan/obj/%) build/asan/liblistpipe.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
@@ -166,6 +180,7 @@ test: deps
 	$(MAKE) --no-print-directory check || rc=1; \
 	$(MAKE) --no-print-directory lint || rc=1; \
 	$(MAKE) --no-print-directory bounce-compare || rc=1; \
+	$(MAKE) --no-print-directory valgrind || rc=1; \
 	$(MAKE) --no-print-directory fuzz || rc=1; \
 	$(MAKE) --no-print-directory e2e-test || rc=1; \
 	if [ $$rc = 0 ]; then echo "make test: all suites passed"; else echo "make test: FAILED"; fi; \
@@ -261,6 +276,23 @@ fuzz: build/fuzz/headers_fuzz build/fuzz/request_fuzz build/fuzz/dsn_fuzz
 		exit $${PIPESTATUS[0]}
 
 MANPAGES = man/listpipe.8 man/listctl.8 man/listpipe.5
+
+# The whole corpus through ./listpipe and the bounce analyser under
+# valgrind memcheck: any error fails (tests/valgrind/run says which).
+valgrind: all build/dsn-dump
+	@echo "== the corpus under valgrind memcheck"
+	tests/valgrind/run
+
+# Benchmarks (not part of make test): a private Postfix with smtp-sink
+# as the members' server, listpipe side by side with a virtual alias, a
+# shell-script filter and mlmmj; then listpipe alone.  docs/BENCHMARKS.md.
+BENCH_PACKAGES = $(E2E_PACKAGES) mlmmj time
+bench-deps:
+	$(call install_missing,bench-deps,$(BENCH_PACKAGES),echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections;)
+
+bench: all
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory bench-deps; fi
+	bench/run
 
 # The bounce analyser against Debian's libsisimai-perl over the whole
 # bounce corpus: fails below the agreement goals (95% on recipients, 90%
