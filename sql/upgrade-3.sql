@@ -87,6 +87,8 @@ CREATE TABLE journal (
 	recipient	TEXT NOT NULL,
 	count		INTEGER NOT NULL DEFAULT 0,
 	at		TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+	-- The claim's: the listpipe process sending it, 0 once it ended.
+	pid		INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (queue_id, list, batch)
 ) WITHOUT ROWID;
 

@@ -1,9 +1,12 @@
 /*
  * journal.c - the journal and seen tables.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -75,10 +78,30 @@ static int claim(struct db *db, const char *key, const char *list,
 		return db_commit(db, st);
 	}
 	if (claimant) {
-		/* A retry: resume after the last run accepted. */
-		char   *n = NULL;
+		/* A retry: resume after the last run accepted, unless the
+		 * process that claimed it still runs (a restarted Postfix
+		 * delivers a queue file again while the old pipe(8) and its
+		 * listpipe are still at it). */
+		char   *n = NULL, *pid = NULL;
+		char	me[32];
 
 		g_free(claimant);
+		if (one_text(db, "SELECT pid FROM journal WHERE queue_id = ?1 "
+			     "AND list = ?2 AND batch = 0", args, &pid,
+			     "read the journal", st) < 0)
+			goto fail;
+		if (pid && atol(pid) > 0 && atol(pid) != (long)getpid()
+		    && (kill((pid_t)atol(pid), 0) == 0 || errno == EPERM)) {
+			c->claim = CLAIM_BUSY;
+			c->holder = pid;
+			return db_commit(db, st);
+		}
+		g_free(pid);
+		snprintf(me, sizeof(me), "%ld", (long)getpid());
+		if (db_run(db, "claim the distribution", st, "UPDATE journal SET "
+			   "pid = ?3 WHERE queue_id = ?1 AND list = ?2 AND "
+			   "batch = 0", key, list, me, NULL) < 0)
+			goto fail;
 		if (one_text(db, "SELECT recipient FROM journal WHERE queue_id "
 			     "= ?1 AND list = ?2 AND batch > 0 ORDER BY batch "
 			     "DESC LIMIT 1", args, &c->resume_after,
@@ -103,9 +126,21 @@ static int claim(struct db *db, const char *key, const char *list,
 			return db_commit(db, st);
 		}
 	}
-	if (db_run(db, "claim the distribution", st, "INSERT INTO journal("
-		   "queue_id, list, batch, recipient) VALUES (?1, ?2, 0, ?3)",
-		   key, list, rcpt, NULL) < 0)
+	{
+		char	me[32];
+
+		snprintf(me, sizeof(me), "%ld", (long)getpid());
+		if (db_run(db, "claim the distribution", st, "INSERT INTO "
+			   "journal(queue_id, list, batch, recipient, pid) "
+			   "VALUES (?1, ?2, 0, ?3, ?4)", key, list, rcpt, me,
+			   NULL) < 0)
+			goto fail;
+	}
+	/* The Message-ID counts from the claim on: a second copy that
+	 * comes while this one is deferred half-way must not go out too
+	 * (this one's retry sends the rest). */
+	if (message_id && dedupe_hours > 0
+	    && journal_seen(db, list, message_id, key, st) < 0)
 		goto fail;
 	c->claim = CLAIM_NEW;
 	return db_commit(db, st);
@@ -150,6 +185,21 @@ int journal_batch(struct db *db, const char *key, const char *list,
 	rc = db_run(db, "record a sendmail run", st, "INSERT OR REPLACE INTO "
 		    "journal(queue_id, list, batch, recipient, count) VALUES "
 		    "(?1, ?2, ?3, ?4, ?5)", key, list, b, last, n, NULL);
+	db_flush_each_commit(db, 1, &ignored);
+	return rc < 0 ? -1 : 0;
+}
+
+int journal_release(struct db *db, const char *key, const char *list,
+		    struct status *st)
+{
+	struct status ignored;
+	int	rc;
+
+	if (db_flush_each_commit(db, 0, st) < 0)
+		return -1;
+	rc = db_run(db, "end the claim", st, "UPDATE journal SET pid = 0 "
+		    "WHERE queue_id = ?1 AND list = ?2 AND batch = 0", key,
+		    list, NULL);
 	db_flush_each_commit(db, 1, &ignored);
 	return rc < 0 ? -1 : 0;
 }

@@ -23,6 +23,9 @@ enum claim {
 	CLAIM_OTHER,		/* another recipient of this queue file has it */
 	CLAIM_DUPLICATE,	/* the Message-ID was distributed under another
 				 * key within the list's dedupe_hours */
+	CLAIM_BUSY,		/* ours, but another listpipe still sends it
+				 * (Postfix restarted beside it): holder is
+				 * its pid */
 };
 
 struct journal_claim {
@@ -37,15 +40,20 @@ struct journal_claim {
 /*
  * journal_claim - in one write transaction: look at key/list's rows and
  * at message_id (NULL: none, never a duplicate) within dedupe_hours
- * (0: off); when it is ours to send, record the claim for rcpt (the
- * Message-ID is recorded by journal_seen once the post is out).  With
- * key NULL (no queue id) only the duplicate check is made, and nothing
- * is written.
+ * (0: off); when it is ours to send, record the claim for rcpt and the
+ * Message-ID.  With key NULL (no queue id) only the duplicate check is
+ * made, and nothing is written (the caller records the Message-ID once
+ * the post is out).
  */
 int	journal_claim(struct db *db, const char *key, const char *list,
 		      const char *rcpt, const char *message_id,
 		      int dedupe_hours, struct journal_claim *c,
 		      struct status *st);
+
+/* journal_release - this process no longer sends key/list (the claim's
+ * pid back to 0), whatever the outcome */
+int	journal_release(struct db *db, const char *key, const char *list,
+			struct status *st);
 
 /* journal_batch - sendmail accepted run number batch (1, 2, ...) of
  * key/list, count recipients up to last */

@@ -7,8 +7,7 @@
  * after the last sendmail run accepted, another recipient of the same
  * queue file (team+1@, team+2@) finds it claimed, and a Message-ID the
  * list distributed under another key within its dedupe_hours is not
- * sent again.  Each run accepted is recorded before the next starts;
- * the Message-ID once all are out.
+ * sent again.  Each run accepted is recorded before the next starts.
  */
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +118,12 @@ int distribute(const struct site *s, const struct list *l,
 				c.holder, l->dedupe_hours);
 		rc = 0;
 		goto done;
+	case CLAIM_BUSY:
+		/* Both would send the same runs: wait for it to end. */
+		rc = status_temp(st, "4.3.0", "listpipe: <%s>: listpipe (pid "
+				 "%s) is still sending this post", l->address,
+				 c.holder);
+		goto done;
 	case CLAIM_RESUME:
 		/* Runs go in address order: resume after the last one. */
 		p.before = c.batches;
@@ -162,15 +167,22 @@ int distribute(const struct site *s, const struct list *l,
 		log_info("list=<%s>, members=%zu, runs=%zu, status=sent",
 			 l->address, rcpts->n - skip,
 			 (rcpts->n - skip + INJECT_BATCH - 1) / INJECT_BATCH);
-	/* The Message-ID counts once the post is out: a first copy that
-	 * never went (deleted from the queue, expired) suppresses nothing. */
-	if (rc == 0 && mid && s->dry_run_fd < 0 && l->dedupe_hours > 0) {
+	/* Without a key the Message-ID counts once the post is out. */
+	if (rc == 0 && key == NULL && mid && s->dry_run_fd < 0
+	    && l->dedupe_hours > 0) {
 		struct status ignored;
 
 		if (journal_seen(s->db, l->address, mid, key, &ignored) < 0)
 			log_warn("%s", ignored.reason);
 	}
 done:
+	/* Ours, sent or not: no longer being sent by this process. */
+	if (key && (c.claim == CLAIM_NEW || c.claim == CLAIM_RESUME)) {
+		struct status ignored;
+
+		if (journal_release(s->db, key, l->address, &ignored) < 0)
+			log_warn("%s", ignored.reason);
+	}
 	journal_claim_free(&c);
 	g_free(mid);
 	return rc;

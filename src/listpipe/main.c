@@ -12,7 +12,11 @@
  * bounce, a bounce over success (see outcome.h and listpipe(8)).
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -162,6 +166,24 @@ done:
 	return result->outcome == OUTCOME_OK ? 0 : -1;
 }
 
+/*
+ * stop_with_parent - pipe(8) starts its command in a session of its own,
+ * so "postfix stop" kills pipe(8) and leaves us running; a restarted
+ * Postfix then delivers the same queue file again beside us, and the two
+ * send the same runs.  Have the kernel send the SIGTERM Postfix never
+ * does (outcome.c's handler stops at the next run and defers) when the
+ * parent goes, and check it has not gone already.
+ */
+static void stop_with_parent(void)
+{
+#ifdef __linux__
+	pid_t	parent = getppid();
+
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == 0 && getppid() != parent)
+		raise(SIGTERM);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	struct config cf;
@@ -181,6 +203,7 @@ int main(int argc, char **argv)
 		return io_write_all(status_fd, text, strlen(text)) < 0 ? 75 : 0;
 	}
 	outcome_init(status_fd, parsed == 0 ? cf.timeout : DEF_TIMEOUT);
+	stop_with_parent();
 	if (parsed < 0) {
 		/* cf holds whatever was parsed before the error, -l included. */
 		log_open(cf.logfile ? LOG_TO_FILE : LOG_TO_SYSLOG, cf.logfile,

@@ -221,3 +221,42 @@ pf_wait_idle() {
 	done
 	return 1
 }
+
+# pf_descendants PID - PID's children, grandchildren ... (not PID)
+pf_descendants() {
+	ps -eo pid=,ppid= | awk -v root="$1" '
+		{ parent[$1] = $2 }
+		END {
+			want[root] = 1
+			do {
+				more = 0
+				for (p in parent)
+					if (!(p in want) && (parent[p] in want)) { want[p] = 1; more = 1 }
+			} while (more)
+			for (p in want) if (p != root) print p
+		}'
+}
+
+# pf_power_cut - as if the power went: the instance's master and every
+# process below it (its daemons, pipe(8), listpipe, a sendmail in
+# progress) frozen, then killed with SIGKILL; nothing cleans up, nothing
+# outside this instance is touched.  pf_start brings it back.
+# shellcheck disable=SC2086	# $all: a list of pids, split on purpose
+pf_power_cut() {
+	local master all
+	master=$(tr -d ' ' < "$PF/queue/pid/master.pid" 2>/dev/null)
+	[ -n "$master" ] && kill -0 "$master" 2>/dev/null || return 1
+	kill -STOP "$master"
+	all=$master
+	# Freeze until nothing new appears (a child forked meanwhile).
+	for _ in 1 2 3; do
+		all="$master $(pf_descendants "$master" | tr '\n' ' ')"
+		kill -STOP $all 2>/dev/null
+	done
+	kill -KILL $all 2>/dev/null
+	for _ in $(seq 50); do
+		kill -0 $all 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 $all 2>/dev/null
+}

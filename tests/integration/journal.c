@@ -197,27 +197,60 @@ Test(journal, a_failed_first_attempt_is_not_a_duplicate_of_its_retry)
 	g_free(msg);
 }
 
-Test(journal, a_copy_that_never_went_out_suppresses_nothing)
+Test(journal, a_retry_while_the_first_listpipe_still_sends_defers)
+{
+	struct tdir t;
+	struct run r;
+	char   *sql;
+
+	/* Postfix restarted and delivers the queue file again while the
+	 * old listpipe (here: this test process, alive) still sends it. */
+	fixture(&t, NULL);
+	sql = g_strdup_printf("INSERT INTO journal(queue_id, list, batch, "
+			      "recipient, pid) VALUES ('4BUSY', '" TEAM "', 0, "
+			      "'" TEAM "', %ld)", (long)getpid());
+	tdir_sql(&t, sql);
+	g_free(sql);
+	post_as(&r, &t, POST, "4BUSY", TEAM);
+	cr_expect_eq(r.exit_code, 75, "%s", r.output);
+	cr_expect(strstr(r.output, "is still sending this post"), "%s",
+		  r.output);
+	run_free(&r);
+	cr_expect_eq(sent_count(&t), 0);
+	/* Once it is gone (pid 0: it ended), the retry goes ahead. */
+	tdir_sql(&t, "UPDATE journal SET pid = 0");
+	post_as(&r, &t, POST, "4BUSY", TEAM);
+	cr_expect_eq(r.exit_code, 0, "%s", r.output);
+	run_free(&r);
+	cr_expect_eq(sent_count(&t), 1);
+	cr_expect_eq(q_int(&t, "SELECT pid FROM journal WHERE batch = 0"), 0,
+		     "the claim is let go at the end");
+}
+
+Test(journal, a_second_copy_while_the_first_is_deferred_is_not_sent)
 {
 	struct tdir t;
 	struct run r;
 	char	path[400];
-	char   *msg = with_id("<gone@example.com>");
+	char   *msg = with_id("<half@example.com>");
 
 	fixture(&t, NULL);
 	snprintf(path, sizeof(path), "%s/sendmail.exit", t.path);
 	write_file(path, "75\n", 3, 0644);
-	post_as(&r, &t, msg, "4GONE", TEAM);
+	post_as(&r, &t, msg, "4HALF", TEAM);
 	cr_expect_eq(r.exit_code, 75, "%s", r.output);
 	run_free(&r);
-	/* The postmaster deletes that queue file; the author sends again. */
 	unlink(path);
+	/* The author's software sends it again meanwhile: not sent... */
 	post_as(&r, &t, msg, "4AGAIN", TEAM);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
-	cr_expect_eq(sent_count(&t), 2, "the failed run and the new post");
-	cr_expect_eq(q_int(&t, "SELECT count(*) FROM seen WHERE queue_id = "
-			   "'4AGAIN'"), 1);
+	cr_expect_eq(sent_count(&t), 1, "only the failed run");
+	/* ...as the first one's retry sends it. */
+	post_as(&r, &t, msg, "4HALF", TEAM);
+	cr_expect_eq(r.exit_code, 0, "%s", r.output);
+	run_free(&r);
+	cr_expect_eq(sent_count(&t), 2);
 	g_free(msg);
 }
 
