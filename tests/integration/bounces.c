@@ -445,16 +445,6 @@ Test(bounces, a_dry_run_says_what_it_would_record_and_records_nothing)
 	g_free(msg);
 }
 
-/* ctl - listctl -d DB -m SPOOL -s SENDMAIL a1 [a2 [a3]] */
-static void ctl(struct run *r, struct tdir *t, const char *a1, const char *a2,
-		const char *a3)
-{
-	const char *argv[] = {"-d", t->db, "-m", t->spool, "-s", t->sendmail,
-			      a1, a2, a3, NULL};
-
-	run_listctl(r, NULL, argv);
-}
-
 Test(listctl_bounces, enable_gives_a_disabled_member_mail_again_and_clears_the_score)
 {
 	struct tdir t;
@@ -464,7 +454,7 @@ Test(listctl_bounces, enable_gives_a_disabled_member_mail_again_and_clears_the_s
 	bounce(&t, USER_UNKNOWN("alice@example.net"), VERP_ALICE);
 	cr_assert_eq(q_int(&t, "SELECT state = 'disabled' FROM members WHERE "
 			   "address = 'alice@example.net'"), 1);
-	ctl(&r, &t, "enable", TEAM, "alice@example.net");
+	ctl_run(&r, &t, "enable", TEAM, "alice@example.net");
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_str_eq(r.output, "team@lists.example.org: alice@example.net "
 			 "enabled, bounce score cleared\n");
@@ -473,7 +463,7 @@ Test(listctl_bounces, enable_gives_a_disabled_member_mail_again_and_clears_the_s
 			   "bounced IS NULL AND reason IS NULL FROM members "
 			   "WHERE address = 'alice@example.net'"), 1);
 	/* Not disabled: nothing to do, and it says so. */
-	ctl(&r, &t, "enable", TEAM, "bob@example.net");
+	ctl_run(&r, &t, "enable", TEAM, "bob@example.net");
 	cr_expect_eq(r.exit_code, 1);
 	cr_expect(strstr(r.output, "not a disabled member"), "%s", r.output);
 	run_free(&r);
@@ -488,7 +478,7 @@ Test(listctl_bounces, bounces_lists_the_rows_by_list_and_address)
 	bounce(&t, USER_UNKNOWN("alice@example.net"), VERP_ALICE);
 	bounce(&t, USER_UNKNOWN("stranger@example.org"),
 	       "team-bounces@lists.example.org");
-	ctl(&r, &t, "bounces", NULL, NULL);
+	ctl_run(&r, &t, "bounces", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect(strstr(r.output, "alice@example.net, counted\n"), "%s",
 		  r.output);
@@ -497,11 +487,11 @@ Test(listctl_bounces, bounces_lists_the_rows_by_list_and_address)
 	cr_expect(strstr(r.output, "bounces/team@lists.example.org/new/"),
 		  "%s", r.output);
 	run_free(&r);
-	ctl(&r, &t, "bounces", TEAM, "alice@example.net");
+	ctl_run(&r, &t, "bounces", TEAM, "alice@example.net");
 	cr_expect(strstr(r.output, "alice@example.net") != NULL
 		  && strstr(r.output, "stranger") == NULL, "%s", r.output);
 	run_free(&r);
-	ctl(&r, &t, "bounces", "other@lists.example.org", NULL);
+	ctl_run(&r, &t, "bounces", "other@lists.example.org", NULL);
 	cr_expect_str_eq(r.output, "");
 	run_free(&r);
 }
@@ -521,7 +511,7 @@ Test(listctl_bounces, report_says_what_happened_since_the_last_one)
 	       "team-bounces@lists.example.org");
 	cr_assert_eq(sent_count(&t), 1, "the disabling notice");
 	/* -n prints and changes nothing. */
-	ctl(&r, &t, "report", "-n", NULL);
+	ctl_run(&r, &t, "report", "-n", NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect(strstr(r.output, "== team@lists.example.org, so far\n"),
 		  "%s", r.output);
@@ -541,7 +531,7 @@ Test(listctl_bounces, report_says_what_happened_since_the_last_one)
 	cr_expect_eq(sent_count(&t), 1);
 	cr_expect_eq(q_int(&t, "SELECT reported IS NULL FROM lists"), 1);
 	/* Without -n it goes to the owner, from the bounce address. */
-	ctl(&r, &t, "report", NULL, NULL);
+	ctl_run(&r, &t, "report", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_str_eq(r.output, "team@lists.example.org: report sent to 1 "
 			 "address\n");
@@ -562,7 +552,7 @@ Test(listctl_bounces, report_says_what_happened_since_the_last_one)
 	tdir_sql(&t, "UPDATE bounces SET received = datetime(received, "
 		 "'-1 minute'); UPDATE members SET since = datetime(since, "
 		 "'-1 minute')");
-	ctl(&r, &t, "report", NULL, NULL);
+	ctl_run(&r, &t, "report", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_str_eq(r.output, "");
 	run_free(&r);
@@ -572,23 +562,23 @@ Test(listctl_bounces, report_says_what_happened_since_the_last_one)
 	tdir_sql(&t, "INSERT INTO bounces(list, recipient, received, kind, file)"
 		 "  SELECT address, 'late@example.org', reported, 'unknown',"
 		 "         'bounces/x' FROM lists");
-	ctl(&r, &t, "report", "-n", NULL);
+	ctl_run(&r, &t, "report", "-n", NULL);
 	cr_expect(strstr(r.output, "Bounces: 1\n"), "%s", r.output);
 	cr_expect(strstr(r.output, "late@example.org"), "%s", r.output);
 	run_free(&r);
 	/* report_to picks who gets it. */
 	tdir_sql(&t, "UPDATE lists SET report_to = 'postmaster', reported = NULL");
-	ctl(&r, &t, "report", TEAM, NULL);
+	ctl_run(&r, &t, "report", TEAM, NULL);
 	run_free(&r);
 	cr_expect_str_eq(sent_args(&t, 3),
 			 ARGS_TO("postmaster@lists.example.org\n"));
 	tdir_sql(&t, "UPDATE lists SET report_to = 'none', reported = NULL");
-	ctl(&r, &t, "report", TEAM, NULL);
+	ctl_run(&r, &t, "report", TEAM, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_str_eq(r.output, "", "nothing sent, nothing said");
 	run_free(&r);
 	cr_expect_eq(sent_count(&t), 3);
-	ctl(&r, &t, "report", "nosuch@lists.example.org", NULL);
+	ctl_run(&r, &t, "report", "nosuch@lists.example.org", NULL);
 	cr_expect_eq(r.exit_code, 1);
 	run_free(&r);
 }

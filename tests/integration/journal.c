@@ -283,8 +283,6 @@ Test(journal, listctl_expire_forgets_old_rows)
 {
 	struct tdir t;
 	struct run r;
-	const char *argv[] = {"-d", t.db, "-m", t.spool, "-s", t.sendmail,
-			      "expire", NULL};
 
 	fixture(&t, "INSERT INTO journal(queue_id, list, batch, recipient, at)"
 		" VALUES ('4OLD', 'team@lists.example.org', 0, 'x', "
@@ -294,10 +292,7 @@ Test(journal, listctl_expire_forgets_old_rows)
 		"INSERT INTO seen(list, message_id, at) VALUES"
 		"  ('team@lists.example.org', '<old@x>', datetime('now', '-25 hours')),"
 		"  ('team@lists.example.org', '<new@x>', datetime('now', '-23 hours'))");
-	argv[1] = t.db;
-	argv[3] = t.spool;
-	argv[5] = t.sendmail;
-	run_listctl(&r, NULL, argv);
+	ctl_run(&r, &t, "expire", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM journal"), 1);

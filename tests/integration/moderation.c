@@ -24,16 +24,6 @@
 
 #define MEMBERS	"alice@example.net\nbob@example.net\n"
 
-/* ctl - listctl -d DB -m SPOOL -s SENDMAIL a1 [a2 [a3]] */
-static void ctl(struct run *r, struct tdir *t, const char *a1, const char *a2,
-		const char *a3)
-{
-	const char *argv[] = {"-d", t->db, "-m", t->spool, "-s", t->sendmail,
-			      a1, a2, a3, NULL};
-
-	run_listctl(r, NULL, argv);
-}
-
 static char *held_dir(struct tdir *t)
 {
 	return g_strdup_printf("%s/held/" TEAM "/new", t->spool);
@@ -773,7 +763,7 @@ Test(moderation, release_sends_what_a_direct_post_would_and_removes_the_file)
 	 * suppression off. */
 	hold_fixture(&t, "members", "UPDATE lists SET dedupe_hours = 0");
 	hold_post(&t);
-	ctl(&r, &t, "release", "1", NULL);
+	ctl_run(&r, &t, "release", "1", NULL);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect(strstr(r.output, "post 1 released") != NULL, "%s", r.output);
 	run_free(&r);
@@ -815,10 +805,10 @@ Test(moderation, second_release_says_released_already_and_sends_nothing)
 
 	hold_fixture(&t, "members", NULL);
 	hold_post(&t);
-	ctl(&r, &t, "release", "1", NULL);
+	ctl_run(&r, &t, "release", "1", NULL);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
-	ctl(&r, &t, "release", "1", NULL);
+	ctl_run(&r, &t, "release", "1", NULL);
 	cr_expect_eq(r.exit_code, 1, "%s", r.output);
 	cr_expect(strstr(r.output, "post 1 was released already") != NULL,
 		  "%s", r.output);
@@ -827,7 +817,7 @@ Test(moderation, second_release_says_released_already_and_sends_nothing)
 	cr_expect_eq(sent_count(&t), 2);
 	run_free(&r);
 	/* Nor can it be rejected once it went out. */
-	ctl(&r, &t, "reject", "1", "too late");
+	ctl_run(&r, &t, "reject", "1", "too late");
 	cr_expect_eq(r.exit_code, 1, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 2);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
@@ -848,7 +838,7 @@ Test(moderation, listctl_reject_tells_the_envelope_sender_the_reason)
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
 	cr_assert_eq(sent_count(&t), 1, "only the owner's notice");
-	ctl(&r, &t, "reject", "1", "off topic");
+	ctl_run(&r, &t, "reject", "1", "off topic");
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect(strstr(r.output, "post 1 rejected") != NULL, "%s", r.output);
 	cr_assert_eq(sent_count(&t), 2);
@@ -877,7 +867,7 @@ Test(moderation, listctl_discard_drops_the_post_and_tells_nobody)
 
 	hold_fixture(&t, "members", NULL);
 	hold_post(&t);
-	ctl(&r, &t, "discard", "1", NULL);
+	ctl_run(&r, &t, "discard", "1", NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect(strstr(r.output, "post 1 discarded") != NULL, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 1);
@@ -896,7 +886,7 @@ Test(moderation, listctl_on_an_unknown_id_says_no_held_post)
 	hold_fixture(&t, "members", NULL);
 	hold_post(&t);
 	for (size_t i = 0; i < 3; i++) {
-		ctl(&r, &t, cmds[i], "42", NULL);
+		ctl_run(&r, &t, cmds[i], "42", NULL);
 		cr_expect_eq(r.exit_code, 1, "%s: %s", cmds[i], r.output);
 		cr_expect(strstr(r.output, "no held post 42") != NULL, "%s: %s",
 			  cmds[i], r.output);
@@ -915,7 +905,7 @@ Test(moderation, listctl_held_lists_what_waits)
 
 	hold_fixture(&t, "members", NULL);
 	hold_post(&t);
-	ctl(&r, &t, "held", NULL, NULL);
+	ctl_run(&r, &t, "held", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect(strstr(r.output, "from <carol@example.com>") != NULL, "%s",
 		  r.output);
@@ -933,7 +923,7 @@ Test(moderation, expire_ends_a_post_past_its_expiry)
 	hold_fixture(&t, "members", NULL);
 	hold_post(&t);
 	tdir_sql(&t, "UPDATE held SET expires = datetime('now', '-1 day')");
-	ctl(&r, &t, "expire", NULL, NULL);
+	ctl_run(&r, &t, "expire", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	for (const char *p = r.output; *p; p++)
 		lines += *p == '\n';
@@ -945,7 +935,7 @@ Test(moderation, expire_ends_a_post_past_its_expiry)
 	cr_expect_eq(sent_count(&t), 1, "expiry told someone");
 	run_free(&r);
 	/* Nothing more to do the second time. */
-	ctl(&r, &t, "expire", NULL, NULL);
+	ctl_run(&r, &t, "expire", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(r.output_len, 0, "%s", r.output);
 	run_free(&r);
@@ -958,7 +948,7 @@ Test(moderation, expire_leaves_a_post_that_still_has_time)
 
 	hold_fixture(&t, "members", NULL);
 	hold_post(&t);
-	ctl(&r, &t, "expire", NULL, NULL);
+	ctl_run(&r, &t, "expire", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(r.output_len, 0, "%s", r.output);
 	cr_expect_eq(held_files(&t), 1);
@@ -975,7 +965,7 @@ Test(moderation, expired_post_cannot_be_released)
 	hold_fixture(&t, "members", NULL);
 	hold_post(&t);
 	tdir_sql(&t, "UPDATE held SET expires = datetime('now', '-1 day')");
-	ctl(&r, &t, "release", "1", NULL);
+	ctl_run(&r, &t, "release", "1", NULL);
 	cr_expect_eq(r.exit_code, 1, "%s", r.output);
 	cr_expect(strstr(r.output, "post 1 has expired") != NULL, "%s",
 		  r.output);
@@ -1275,14 +1265,14 @@ Test(moderation, release_that_cannot_be_sent_stays_held_for_a_retry)
 	hold_post(&t);
 	snprintf(path, sizeof(path), "%s/sendmail.exit", t.path);
 	write_file(path, "75\n", 3, 0644);
-	ctl(&r, &t, "release", "1", NULL);
+	ctl_run(&r, &t, "release", "1", NULL);
 	cr_expect_eq(r.exit_code, 1, "%s", r.output);
 	run_free(&r);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
 			   "'held'"), 1, "not held again");
 	cr_expect_eq(held_files(&t), 1, "the post is gone");
 	unlink(path);
-	ctl(&r, &t, "release", "1", NULL);
+	ctl_run(&r, &t, "release", "1", NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
 			   "'released'"), 1);
@@ -1303,7 +1293,7 @@ Test(moderation, rejecting_held_automatic_mail_tells_nobody)
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
 	cr_assert_eq(sent_count(&t), 1);
-	ctl(&r, &t, "reject", "1", "no auto-replies here");
+	ctl_run(&r, &t, "reject", "1", "no auto-replies here");
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(sent_count(&t), 1, "the auto-replier got an answer");
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
@@ -1319,7 +1309,7 @@ Test(moderation, expire_ends_a_post_whose_list_is_gone)
 	hold_fixture(&t, "members", NULL);
 	hold_post(&t);
 	tdir_sql(&t, "DELETE FROM lists");
-	ctl(&r, &t, "expire", NULL, NULL);
+	ctl_run(&r, &t, "expire", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect(strncmp(r.output, "post 1 expired", 14) == 0, "%s", r.output);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
@@ -1382,7 +1372,7 @@ Test(moderation, withdraw_after_release_changes_nothing)
 	int	before;
 
 	member_post_held(&t, &tok);
-	ctl(&r, &t, "release", "1", NULL);
+	ctl_run(&r, &t, "release", "1", NULL);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
 	before = runs_to(&t, MEMBERS);
@@ -1443,7 +1433,7 @@ Test(moderation, expire_forgets_old_requests_tokens_and_sent_mail)
 		"INSERT INTO sent(address, list, kind, at) VALUES "
 		"('a@x.example', '" TEAM "', 'help', datetime('now', '-2 days')),"
 		"('b@x.example', '" TEAM "', 'help', datetime('now', '-1 hour'));");
-	ctl(&r, &t, "expire", NULL, NULL);
+	ctl_run(&r, &t, "expire", NULL, NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect(strstr(r.output, "1 subscription requests expired") != NULL,
 		  "%s", r.output);
@@ -1470,7 +1460,7 @@ Test(moderation, held_post_can_be_released_after_its_list_is_renamed)
 		 "WHERE address = '" TEAM "'");
 	cr_assert_eq(q_int(&t, "SELECT count(*) FROM held WHERE list = "
 			   "'crew@lists.example.org'"), 1);
-	ctl(&r, &t, "release", "1", NULL);
+	ctl_run(&r, &t, "release", "1", NULL);
 	cr_expect_eq(r.exit_code, 0, "%s", r.output);
 	cr_expect_eq(q_int(&t, "SELECT count(*) FROM held WHERE state = "
 			   "'released'"), 1);
@@ -1543,7 +1533,7 @@ Test(moderation, crlf_post_released_is_the_same_as_posted_directly)
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
 	cr_expect_eq(held_files(&t), 1);
-	ctl(&r, &t, "release", "1", NULL);
+	ctl_run(&r, &t, "release", "1", NULL);
 	cr_assert_eq(r.exit_code, 0, "%s", r.output);
 	run_free(&r);
 	tdir_sql(&t, "INSERT INTO members(list, address, role) VALUES "

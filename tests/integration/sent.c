@@ -26,6 +26,15 @@ void lp_run(struct run *r, struct tdir *t, const char *msg,
 	run_listpipe(r, msg, strlen(msg), NULL, argv);
 }
 
+void ctl_run(struct run *r, struct tdir *t, const char *a1, const char *a2,
+	     const char *a3)
+{
+	const char *argv[] = {"-d", t->db, "-m", t->spool, "-s", t->sendmail,
+			      a1, a2, a3, NULL};
+
+	run_listctl(r, NULL, argv);
+}
+
 char *log_of(struct tdir *t)
 {
 	char	path[400];

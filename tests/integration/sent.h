@@ -24,6 +24,10 @@
 void	lp_run(struct run *r, struct tdir *t, const char *msg,
 	       const char *sender, const char *rcpt);
 
+/* ctl_run - listctl -d DB -m SPOOL -s SENDMAIL a1 [a2 [a3]] (NULL ends) */
+void	ctl_run(struct run *r, struct tdir *t, const char *a1, const char *a2,
+		const char *a3);
+
 /* log_of - what lp_run logged so far ("" for nothing); free() it */
 char   *log_of(struct tdir *t);
 
