@@ -16,14 +16,14 @@
 CC	?= cc
 SHELL	= /bin/bash
 PREFIX	?= /usr/local
-PKGS	= gmime-3.0 sqlite3
+PKGS	= gmime-3.0 sqlite3 libpsl
 CSTD	= -std=c11 -D_GNU_SOURCE
 WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc -MMD -MP \
 	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS	= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS	= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lresolv
 # The two programs link GMime, GLib and SQLite statically where Debian
 # ships the archives (the -dev packages do): a delivery then maps 12
 # shared libraries instead of 21 and the loader's symbol relocations
@@ -32,9 +32,9 @@ LIBS	= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # make STATIC= links everything shared, as the tests and fuzzers do.
 STATIC	?= $(if $(wildcard /usr/lib/*/libgmime-3.0.a),yes)
 STATIC_LIBS = -Wl,-Bstatic -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lgmodule-2.0 \
-	      -lglib-2.0 -lsqlite3 -lpcre2-8 -lffi -lz -lidn2 -lgpg-error \
+	      -lglib-2.0 -lsqlite3 -lpsl -lpcre2-8 -lffi -lz -lidn2 -lgpg-error \
 	      -lblkid -lselinux -Wl,-Bdynamic -lgpgme -lunistring -lmount \
-	      -lsepol -lm -ldl -pthread
+	      -lsepol -lresolv -lm -ldl -pthread
 PROG_LIBS = $(if $(STATIC),$(STATIC_LIBS),$(LIBS))
 SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -56,7 +56,7 @@ TESTLIB	= tests/lib/testlib.c
 
 # What building needs, and what the test suites need besides.
 BUILD_PACKAGES = build-essential pkg-config libgmime-3.0-dev libsqlite3-dev \
-		 libgpgme-dev libunistring-dev
+		 libgpgme-dev libunistring-dev libpsl-dev
 DEB_PACKAGES = $(BUILD_PACKAGES) sqlite3 libcriterion-dev clang \
 	       libclang-rt-14-dev mandoc acl libsisimai-perl valgrind
 
@@ -320,7 +320,7 @@ install: all
 	install -m 755 listpipe listctl $(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 man/listpipe.8 man/listctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 man/listpipe.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 644 sql/schema.sql sql/upgrade-2.sql sql/upgrade-3.sql \
+	install -m 644 sql/schema.sql sql/upgrade-2.sql sql/upgrade-3.sql sql/upgrade-4.sql \
 		postfix/* $(DESTDIR)$(PREFIX)/share/listpipe/
 
 clean:

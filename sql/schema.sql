@@ -1,4 +1,4 @@
--- listpipe database, schema version 3.
+-- listpipe database, schema version 4.
 --
 --   sqlite3 /var/lib/listpipe/lists.db < schema.sql
 --   sqlite3 lists.db "INSERT INTO lists(address) VALUES('team@lists.example.org')"
@@ -9,7 +9,7 @@
 -- refuses (defers mail for) a database whose user_version it does not know.
 -- See listpipe(5) for every column and more recipes.  An older database
 -- is brought up to date with sql/upgrade-2.sql (from version 1), then
--- sql/upgrade-3.sql (from version 2).
+-- sql/upgrade-3.sql (from version 2), then sql/upgrade-4.sql (from 3).
 
 .bail on
 PRAGMA journal_mode = WAL;	-- readers (listpipe, Postfix's sqlite: maps) never wait for a writer
@@ -100,7 +100,32 @@ CREATE TABLE lists (
 	reported	TEXT DEFAULT NULL,
 	-- Hours during which a post whose Message-ID the list has already
 	-- distributed is accepted and not sent again; 0: never suppressed.
-	dedupe_hours	INTEGER NOT NULL DEFAULT 24 CHECK (dedupe_hours BETWEEN 0 AND 8760)
+	dedupe_hours	INTEGER NOT NULL DEFAULT 24 CHECK (dedupe_hours BETWEEN 0 AND 8760),
+	-- The author's DKIM signature (listpipe(5) DKIM AND DMARC): respect
+	-- leaves every header a signature covers as it is (the subject tag,
+	-- Reply-To, Sender, X-Loop and List-* fields are then skipped one by
+	-- one), so that the signature still verifies at the members'
+	-- servers; ignore makes every change whatever it breaks.
+	dkim		TEXT NOT NULL DEFAULT 'respect'
+			CHECK (dkim IN ('respect', 'ignore')),
+	-- From: "Name via list" <list address>, the author moved to Reply-To
+	-- (Cc when Reply-To is the list's): never; dmarc, when the author's
+	-- domain publishes p=quarantine or p=reject (or its DMARC record
+	-- cannot be read); always.
+	from_rewrite	TEXT NOT NULL DEFAULT 'never'
+			CHECK (from_rewrite IN ('never', 'dmarc', 'always')),
+	-- With reply_to 'list' or an address: 1 replaces the message's own
+	-- Reply-To, 0 keeps its addresses and adds the list's.
+	reply_to_strip	INTEGER NOT NULL DEFAULT 1 CHECK (reply_to_strip IN (0, 1)),
+	-- Header fields removed from list copies (unless a signature covers
+	-- them), names separated by spaces; 'X-Spam-*' removes every name
+	-- that starts so.  '' removes nothing.
+	strip_headers	TEXT NOT NULL DEFAULT 'Return-Receipt-To Disposition-Notification-To X-Confirm-Reading-To'
+			CHECK (length(strip_headers) <= 1000 AND strip_headers NOT GLOB '*[^A-Za-z0-9 *-]*'),
+	-- 1: each post, as the members receive it, is also stored in the
+	-- Maildir SPOOL/archive/LIST before it counts as delivered (what
+	-- public-inbox-watch reads).
+	archive		INTEGER NOT NULL DEFAULT 0 CHECK (archive IN (0, 1))
 );
 
 -- A domain is served when at least one list lives in it.
@@ -225,6 +250,8 @@ CREATE TABLE journal (
 	at		TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
 	-- The claim's: the listpipe process sending it, 0 once it ended.
 	pid		INTEGER NOT NULL DEFAULT 0,
+	-- The claim's: the archive's file name once the post is archived.
+	archived	TEXT DEFAULT NULL,
 	PRIMARY KEY (queue_id, list, batch)
 ) WITHOUT ROWID;
 
@@ -396,4 +423,4 @@ CREATE VIEW unattributed(list, id, received, kind, recipient, file) AS
 
 COMMIT;
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;

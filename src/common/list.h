@@ -21,6 +21,12 @@ enum list_subscription {
 	SUBSCRIPTION_CLOSED, SUBSCRIPTION_CONFIRM, SUBSCRIPTION_MODERATE,
 };
 
+/* The author's DKIM signatures (lists.dkim). */
+enum list_dkim { DKIM_RESPECT, DKIM_IGNORE };
+
+/* When From: becomes the list's (lists.from_rewrite). */
+enum list_from_rewrite { FROM_NEVER, FROM_DMARC, FROM_ALWAYS };
+
 struct list {
 	char   *address;
 	char   *local;
@@ -49,6 +55,11 @@ struct list {
 	char   *report_to;	/* owners, postmaster, none or an address */
 	int	dedupe_hours;	/* a Message-ID is distributed once in this
 				 * many hours; 0: no suppression */
+	enum list_dkim dkim;
+	enum list_from_rewrite from_rewrite;
+	int	reply_to_strip;	/* the list's Reply-To replaces the poster's */
+	char   *strip_headers;	/* names (X-Foo-* prefixes) split by spaces */
+	int	archive;	/* store each copy in SPOOL/archive/LIST */
 };
 
 /* The roles someone holds on a list, as bits (members.role). */
@@ -66,5 +77,7 @@ struct list {
 extern const char *const list_policy_names[];		/* by enum value */
 extern const char *const list_action_names[];
 extern const char *const list_subscription_names[];
+extern const char *const list_dkim_names[];
+extern const char *const list_from_rewrite_names[];
 
 #endif

@@ -15,7 +15,7 @@
 #include "common/status.h"
 
 /* The schema version (PRAGMA user_version) this listpipe understands. */
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 struct db;
 

@@ -114,6 +114,10 @@ static int claim(struct db *db, const char *key, const char *list,
 		}
 		c->batches = n ? atoi(n) : 0;
 		g_free(n);
+		if (one_text(db, "SELECT archived FROM journal WHERE queue_id "
+			     "= ?1 AND list = ?2 AND batch = 0", args,
+			     &c->archived, "read the journal", st) < 0)
+			goto fail;
 		c->claim = CLAIM_RESUME;
 		return db_commit(db, st);
 	}
@@ -204,6 +208,14 @@ int journal_release(struct db *db, const char *key, const char *list,
 	return rc < 0 ? -1 : 0;
 }
 
+int journal_archived(struct db *db, const char *key, const char *list,
+		     const char *name, struct status *st)
+{
+	return db_run(db, "record the archived copy", st, "UPDATE journal SET "
+		      "archived = ?3 WHERE queue_id = ?1 AND list = ?2 AND "
+		      "batch = 0", key, list, name, NULL) < 0 ? -1 : 0;
+}
+
 int journal_seen(struct db *db, const char *list, const char *message_id,
 		 const char *key, struct status *st)
 {
@@ -232,6 +244,8 @@ void journal_claim_free(struct journal_claim *c)
 {
 	g_free(c->resume_after);
 	g_free(c->holder);
+	g_free(c->archived);
 	c->resume_after = NULL;
 	c->holder = NULL;
+	c->archived = NULL;
 }

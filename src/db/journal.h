@@ -35,6 +35,8 @@ struct journal_claim {
 	char   *holder;		/* CLAIM_OTHER: its recipient; CLAIM_DUPLICATE:
 				 * the key that distributed it; g_free */
 	int	batches;	/* runs accepted so far */
+	char   *archived;	/* CLAIM_RESUME: the archive's file name when
+				 * the post is archived already; g_free */
 };
 
 /*
@@ -60,6 +62,10 @@ int	journal_release(struct db *db, const char *key, const char *list,
 int	journal_batch(struct db *db, const char *key, const char *list,
 		      int batch, const char *last, size_t count,
 		      struct status *st);
+
+/* journal_archived - key/list's copy is in the archive as file name */
+int	journal_archived(struct db *db, const char *key, const char *list,
+			 const char *name, struct status *st);
 
 /* journal_seen - record message_id as distributed by key ("" for none)
  * on list, now */

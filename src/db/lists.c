@@ -38,6 +38,7 @@ static const struct {
 	{"l.owner_url", offsetof(struct list, owner_url), 1},
 	{"l.archive_url", offsetof(struct list, archive_url), 1},
 	{"l.report_to", offsetof(struct list, report_to), 0},
+	{"l.strip_headers", offsetof(struct list, strip_headers), 0},
 };
 
 #define NCOLUMNS (sizeof(list_columns) / sizeof(*list_columns))
@@ -57,11 +58,19 @@ const char *const list_subscription_names[] = {
 	[SUBSCRIPTION_CLOSED] = "closed", [SUBSCRIPTION_CONFIRM] = "confirm",
 	[SUBSCRIPTION_MODERATE] = "moderate", NULL,
 };
+const char *const list_dkim_names[] = {
+	[DKIM_RESPECT] = "respect", [DKIM_IGNORE] = "ignore", NULL,
+};
+const char *const list_from_rewrite_names[] = {
+	[FROM_NEVER] = "never", [FROM_DMARC] = "dmarc",
+	[FROM_ALWAYS] = "always", NULL,
+};
 
 /* The columns after the strings, in this order. */
 #define SETTINGS_SQL "l.enabled, l.policy, l.refused, l.max_size, " \
 		     "l.oversize, l.subscription, l.hold_days, " \
-		     "l.bounce_limit, l.bounce_days, l.dedupe_hours"
+		     "l.bounce_limit, l.bounce_days, l.dedupe_hours, " \
+		     "l.dkim, l.from_rewrite, l.reply_to_strip, l.archive"
 
 /* select_list - "SELECT <first>, <columns>, <settings> <rest>" */
 static char *select_list(const char *first, const char *rest)
@@ -100,6 +109,10 @@ static int read_settings(sqlite3_stmt *stmt, int col, struct list *list,
 				      sqlite3_column_text(stmt, col + 4));
 	int	subscription = name_value(list_subscription_names,
 					  sqlite3_column_text(stmt, col + 5));
+	int	dkim = name_value(list_dkim_names,
+				  sqlite3_column_text(stmt, col + 10));
+	int	from_rewrite = name_value(list_from_rewrite_names,
+					  sqlite3_column_text(stmt, col + 11));
 
 	list->enabled = sqlite3_column_int(stmt, col);
 	list->max_size = sqlite3_column_int64(stmt, col + 3);
@@ -107,19 +120,23 @@ static int read_settings(sqlite3_stmt *stmt, int col, struct list *list,
 	list->bounce_limit = sqlite3_column_int(stmt, col + 7);
 	list->bounce_days = sqlite3_column_int(stmt, col + 8);
 	list->dedupe_hours = sqlite3_column_int(stmt, col + 9);
+	list->reply_to_strip = sqlite3_column_int(stmt, col + 12) != 0;
+	list->archive = sqlite3_column_int(stmt, col + 13) != 0;
 	if (policy < 0 || refused < 0 || oversize < 0 || subscription < 0
+	    || dkim < 0 || from_rewrite < 0
 	    || oversize == ACTION_DISCARD || list->max_size < 0
 	    || list->hold_days < 1 || list->bounce_limit < 0
 	    || list->bounce_days < 1 || list->dedupe_hours < 0)
 		return status_temp(st, "4.3.5", "listpipe: list %s has an "
 		    "unknown policy, refused, oversize, subscription, max_size, "
-		    "hold_days, bounce_limit, bounce_days or dedupe_hours value: "
-		    "see "
-		    "listpipe(5)", list->address);
+		    "hold_days, bounce_limit, bounce_days, dedupe_hours, dkim or "
+		    "from_rewrite value: see listpipe(5)", list->address);
 	list->policy = (enum list_policy)policy;
 	list->refused = (enum list_action)refused;
 	list->oversize = (enum list_action)oversize;
 	list->subscription = (enum list_subscription)subscription;
+	list->dkim = (enum list_dkim)dkim;
+	list->from_rewrite = (enum list_from_rewrite)from_rewrite;
 	return 0;
 }
 

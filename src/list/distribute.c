@@ -9,6 +9,8 @@
  * list distributed under another key within its dedupe_hours is not
  * sent again.  Each run accepted is recorded before the next starts.
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +19,10 @@
 #include "common/log.h"
 #include "db/journal.h"
 #include "list/distribute.h"
+#include "common/io.h"
+#include "mail/dkim.h"
 #include "mail/inject.h"
+#include "mail/maildir.h"
 #include "mail/rewrite.h"
 
 /* What the accepted-run callback needs. */
@@ -71,6 +76,100 @@ static char *message_id(const struct headers *hd)
 	return v;
 }
 
+/* say - one line of the dry run's account, "# ..." */
+static int say(const struct site *s, struct status *st, const char *fmt, ...)
+	G_GNUC_PRINTF(3, 4);
+
+static int say(const struct site *s, struct status *st, const char *fmt, ...)
+{
+	va_list	ap;
+	char   *line;
+	int	rc;
+
+	if (s->dry_run_fd < 0)
+		return 0;
+	va_start(ap, fmt);
+	line = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	rc = io_write_all(s->dry_run_fd, line, strlen(line));
+	g_free(line);
+	return rc < 0 ? status_temp(st, "4.3.0", "listpipe: write: %s",
+				    strerror(errno)) : 0;
+}
+
+/*
+ * decide_from - does this copy's From become the list's?  Logged with
+ * the reason for every post of a list that may rewrite.
+ */
+static int decide_from(const struct site *s, const struct list *l,
+		       const struct headers *hd, char *why, size_t size)
+{
+	char   *addr = NULL;
+	char   *name;
+	struct dmarc_result r;
+	const char *at;
+
+	*why = 0;
+	if (l->from_rewrite == FROM_NEVER)
+		return 0;
+	if (l->from_rewrite == FROM_ALWAYS) {
+		snprintf(why, size, "always");
+		return 1;
+	}
+	name = headers_author(hd, &addr);
+	g_free(name);
+	if (addr == NULL || (at = strrchr(addr, '@')) == NULL) {
+		/* Nobody's domain to ask: the author's name is not ours to
+		 * lose, and From stays. */
+		snprintf(why, size, "no author address");
+		g_free(addr);
+		return 0;
+	}
+	dmarc_check(at + 1, s->resolver, s->dmarc, &r);
+	snprintf(why, size, "dmarc %s: %s",
+		 r.verdict == DMARC_STRICT ? "strict"
+		 : r.verdict == DMARC_UNKNOWN ? "unknown, counted strict"
+		 : "relaxed", r.why);
+	g_free(addr);
+	return r.verdict != DMARC_RELAXED;
+}
+
+/*
+ * archive - the list copy into SPOOL/archive/LIST, once per key: a retry
+ * whose claim says it is archived already does not archive it again.
+ */
+static int archive(const struct site *s, const struct list *l,
+		   const char *key, const struct journal_claim *c,
+		   const char *header, size_t header_len, struct message *m,
+		   struct status *st)
+{
+	const char *below[] = {"archive", l->address, NULL};
+	struct maildir_place place = {s->spool_fd, s->spooldir, below};
+	char	name[MAILDIR_NAME_MAX];
+
+	if (c->archived) {
+		log_info("list=<%s>, archived=%s (by an earlier attempt)",
+			 l->address, c->archived);
+		return 0;
+	}
+	if (s->spool_fd < 0 && s->dry_run_fd < 0)
+		return status_temp(st, "4.3.0", "listpipe: <%s>: no spool "
+				   "directory for the archive", l->address);
+	if (maildir_store_copy(&place, header, header_len, &m->spool,
+			       message_body(m), s->dry_run_fd, name, st) < 0)
+		return -1;
+	if (s->dry_run_fd >= 0 || key == NULL)
+		return 0;
+	/* Not recorded: a retry archives it twice, which is better than
+	 * not sending the post. */
+	if (journal_archived(s->db, key, l->address, name, st) < 0) {
+		log_warn("list=<%s>: archived as %s but not in the journal: %s",
+			 l->address, name, st->reason);
+		status_ok(st);
+	}
+	return 0;
+}
+
 int distribute(const struct site *s, const struct list *l,
 	       const struct address_list *rcpts, struct message *m,
 	       const char *key, const char *rcpt, struct status *st)
@@ -78,7 +177,7 @@ int distribute(const struct site *s, const struct list *l,
 	const struct headers *hd = message_headers(m, st);
 	struct journal_claim c;
 	struct progress p = {s, key, l->address, 0, 0};
-	char   *mid, *header;
+	char   *mid, *header = NULL;
 	size_t	header_len, skip = 0;
 	int	rc;
 
@@ -141,8 +240,55 @@ int distribute(const struct site *s, const struct list *l,
 	case CLAIM_NEW:
 		break;
 	}
-	if ((rc = rewrite_list_copy(hd, l, &header, &header_len, st)) < 0)
+	{
+		struct dkim_cover cover;
+		struct rewrite_options opt = {NULL, 0};
+		struct rewrite_report report = {NULL, 0};
+		char	why[400];
+
+		opt.from = decide_from(s, l, hd, why, sizeof(why));
+		/* Rewriting From breaks the author's signature whatever
+		 * else changes: then nothing is spared for it. */
+		dkim_cover_read(hd, &cover);
+		if (l->dkim == DKIM_RESPECT && !opt.from && cover.signatures)
+			opt.keep = &cover;
+		rc = rewrite_list_copy(hd, l, &opt, &header, &header_len,
+				       &report, st);
+		if (rc == 0 && *why)
+			log_info("list=<%s>, from=%s (%s)", l->address,
+				 opt.from ? "rewritten" : "kept", why);
+		if (rc == 0 && report.kept)
+			log_info("list=<%s>, dkim=%s, kept=%s (signed: changing "
+				 "them would break the signature)%s", l->address,
+				 cover.domains, report.kept, report.loop_field
+				 ? "" : "; no X-Loop: the loop guard is the "
+				 "envelope sender and the Message-ID");
+		if (rc == 0 && *why)
+			rc = say(s, st, "# From %s (%s)\n", opt.from
+				 ? "rewritten" : "kept", why);
+		if (rc == 0 && report.kept)
+			rc = say(s, st, "# DKIM signature by %s covers these: "
+				 "not changed: %s\n", cover.domains, report.kept);
+		if (rc == 0 && report.kept && !report.loop_field)
+			rc = say(s, st, "# no X-Loop (signed): loops are caught "
+				 "by the envelope sender and the Message-ID\n");
+		if (rc == 0 && cover.signatures && l->dkim == DKIM_IGNORE)
+			rc = say(s, st, "# dkim ignore: the signature by %s may "
+				 "no longer verify\n", cover.domains);
+		g_free(report.kept);
+		dkim_cover_free(&cover);
+		if (rc < 0) {
+			if (header)
+				g_free(header);
+			header = NULL;
+			goto done;
+		}
+	}
+	if (l->archive && (rc = archive(s, l, key, &c, header, header_len, m,
+					st)) < 0) {
+		g_free(header);
 		goto done;
+	}
 	{
 		struct injection in = {
 			.sendmail = s->sendmail, .sender = l->bounces,

@@ -130,3 +130,17 @@ void policy_decide(const struct list *l, const struct post_facts *f,
 		break;
 	}
 }
+
+int policy_own_copy(const struct list *l, const char *sender)
+{
+	size_t	plen = strlen(l->local) + strlen("-bounces");
+	const char *at = strrchr(sender, '@');
+
+	if (at == NULL || g_ascii_strcasecmp(at + 1, l->domain) != 0
+	    || (size_t)(at - sender) < plen
+	    || g_ascii_strncasecmp(sender, l->local, strlen(l->local)) != 0
+	    || g_ascii_strncasecmp(sender + strlen(l->local), "-bounces",
+				   strlen("-bounces")) != 0)
+		return 0;
+	return sender + plen == at || sender[plen] == '+';
+}

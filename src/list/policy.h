@@ -40,6 +40,14 @@ struct decision {
 };
 
 /*
+ * policy_own_copy - is sender this list's own bounce address, plain or
+ * VERP (local-bounces+member=host@domain)?  Then the mail is one of the
+ * list's own copies come back: a loop, X-Loop or not (a DKIM signature
+ * that covers X-Loop keeps the list from adding it).
+ */
+int	policy_own_copy(const struct list *l, const char *sender);
+
+/*
  * policy_automatic - why this is an auto-reply, a bounce or other
  * automatic mail that must not reach the members (null sender,
  * Auto-Submitted other than "no", Precedence bulk/junk/list unless it

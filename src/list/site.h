@@ -7,6 +7,7 @@
 #define LISTPIPE_SITE_H
 
 #include "db/db.h"
+#include "mail/dmarc.h"
 #include "mail/inject.h"
 
 struct site {
@@ -17,6 +18,9 @@ struct site {
 	const char *sendmail;
 	int	dry_run_fd;		/* >= 0: say what would be done */
 	const struct inject_hooks *hooks;	/* or NULL */
+	const char *resolver;		/* DMARC lookups: NULL for
+					 * /etc/resolv.conf, or ADDR[:PORT] */
+	struct dmarc_cache *dmarc;	/* one lookup a domain a run, or NULL */
 };
 
 #endif

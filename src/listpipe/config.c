@@ -14,7 +14,7 @@
 
 static const char usage[] =
 	"usage: listpipe [-d database] [-s sendmail] [-m spooldir] "
-	"[-q queue_id] [-l logfile] [-t timeout] [-n] [-p] [-v] "
+	"[-q queue_id] [-l logfile] [-t timeout] [-R resolver] [-n] [-p] [-v] "
 	"-f sender -- recipient...\n"
 	"       listpipe -h | -V\n";
 
@@ -53,7 +53,7 @@ int config_parse(struct config *cf, int argc, char **argv, struct status *st)
 	 * recipient that starts with '-' cannot become an option. */
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt(argc, argv, "+d:s:m:q:l:t:f:npvhV")) != -1) {
+	while ((ch = getopt(argc, argv, "+d:s:m:q:l:t:f:R:npvhV")) != -1) {
 		switch (ch) {
 		case 'd':
 			cf->database = optarg;
@@ -81,6 +81,9 @@ int config_parse(struct config *cf, int argc, char **argv, struct status *st)
 			cf->sender = strcmp(optarg, "<>") == 0 ? "" : optarg;
 			have_sender = 1;
 			break;
+		case 'R':
+			cf->resolver = optarg;
+			break;
 		case 'n':
 			cf->dry_run = 1;
 			break;
@@ -103,7 +106,7 @@ int config_parse(struct config *cf, int argc, char **argv, struct status *st)
 		default:
 			return status_temp(st, "4.3.5",
 			    "listpipe: bad command line: option -%c %s", optopt,
-			    strchr("dsmqltf", optopt) ? "needs a value"
+			    strchr("dsmqltfR", optopt) ? "needs a value"
 						      : "is unknown");
 		}
 	}

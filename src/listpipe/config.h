@@ -2,7 +2,8 @@
  * config.h - the command line, the program's only configuration.
  *
  *   listpipe [-d database] [-s sendmail] [-m spooldir] [-q queue_id]
- *            [-l logfile] [-t timeout] [-n] [-p] [-v] -f sender -- recipient...
+ *            [-l logfile] [-t timeout] [-R resolver] [-n] [-p] [-v]
+ *            -f sender -- recipient...
  *   listpipe -h | -V
  */
 #ifndef LISTPIPE_CONFIG_H
@@ -20,6 +21,7 @@ struct config {
 	const char *spooldir;
 	const char *queue_id;		/* "-" when Postfix did not give one */
 	const char *logfile;		/* NULL: syslog */
+	const char *resolver;		/* -R: DNS server for DMARC, or NULL */
 	const char *sender;		/* "" is the null sender */
 	unsigned timeout;		/* seconds before the watchdog defers */
 	int	dry_run;

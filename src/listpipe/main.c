@@ -110,8 +110,10 @@ static int deliver(const struct config *cf, int out_fd, struct status *result)
 {
 	struct target *targets = g_new0(struct target, cf->nrecipients);
 	struct message msg;
+	struct dmarc_cache dmarc = {.valid = 0};
 	struct job job = {cf, &msg, -1, out_fd, &hooks,
-			  {NULL, -1, cf->spooldir, cf->sendmail, out_fd, &hooks}};
+			  {NULL, -1, cf->spooldir, cf->sendmail, out_fd, &hooks,
+			   cf->resolver, &dmarc}};
 	int	have_msg = 0;
 	int	i;
 

@@ -67,6 +67,10 @@ int deliver_post(struct job *job, struct target *t, struct status *st)
 		return status_set(st, OUTCOME_LOOP, "5.4.6", "<%s>: mail loop: "
 		    "message already carries X-Loop: %s", t->address,
 		    t->list.address);
+	if (policy_own_copy(&t->list, job->cf->sender))
+		return status_set(st, OUTCOME_LOOP, "5.4.6", "<%s>: mail loop: "
+		    "the envelope sender %s is this list's own", t->address,
+		    job->cf->sender);
 	if (facts(job, t, hd, author, sizeof(author), &f, st) < 0)
 		return -1;
 	policy_decide(&t->list, &f, &d);

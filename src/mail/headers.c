@@ -14,6 +14,7 @@
 #include "common/address.h"
 #include "common/log.h"
 #include "common/params.h"
+#include "mail/field.h"
 #include "mail/headers.h"
 
 static GMimeParserOptions *parser_options;
@@ -265,6 +266,107 @@ int headers_from_address(const struct headers *hd, char *out, size_t size)
 	if (list)
 		g_object_unref(list);
 	return rc;
+}
+
+/* writable_address - an addr-spec listpipe may put between <> in a
+ * field it writes: a member-row address without the characters that
+ * would end it early */
+static int writable_address(const char *addr)
+{
+	const char *why;
+
+	return addr && address_check_member(addr, &why) == 0
+	       && strpbrk(addr, "<>,;:\"()\\[]") == NULL;
+}
+
+/* add_mailboxes - depth first through groups, each usable mailbox once */
+static void add_mailboxes(InternetAddressList *list, GString *out)
+{
+	for (int i = 0; list && i < internet_address_list_length(list); i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			add_mailboxes(internet_address_group_get_members(
+				INTERNET_ADDRESS_GROUP(ia)), out);
+			continue;
+		}
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+		const char *addr = internet_address_mailbox_get_addr(
+			INTERNET_ADDRESS_MAILBOX(ia));
+		const char *name = internet_address_get_name(ia);
+		char   *needle;
+
+		if (!writable_address(addr))
+			continue;
+		needle = g_strdup_printf("<%s>", addr);
+		if (strstr(out->str, needle) == NULL) {
+			if (out->len)
+				g_string_append(out, ", ");
+			if (name && *name) {
+				char   *phrase = field_encode_phrase(name);
+
+				g_string_append_printf(out, "%s ", phrase);
+				g_free(phrase);
+			}
+			g_string_append(out, needle);
+		}
+		g_free(needle);
+	}
+}
+
+char *headers_mailboxes(const struct headers *hd, const char *name)
+{
+	GString *out = g_string_new("");
+
+	for (int i = headers_find(hd, name, 0); i >= 0;
+	     i = headers_find(hd, name, i + 1)) {
+		InternetAddressList *list = internet_address_list_parse(
+			parser_options, hd->fields[i].raw_value);
+
+		add_mailboxes(list, out);
+		if (list)
+			g_object_unref(list);
+	}
+	if (out->len == 0) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}
+
+char *headers_author(const struct headers *hd, char **address)
+{
+	int	i = headers_find(hd, "From", 0);
+	InternetAddressList *list;
+	const char *addr;
+	char   *name = NULL;
+
+	*address = NULL;
+	if (i < 0)
+		return NULL;
+	list = internet_address_list_parse(parser_options,
+					   hd->fields[i].raw_value);
+	addr = first_mailbox(list);
+	if (writable_address(addr)) {
+		*address = g_strdup(addr);
+		for (int k = 0; k < internet_address_list_length(list); k++) {
+			InternetAddress *ia =
+				internet_address_list_get_address(list, k);
+
+			if (INTERNET_ADDRESS_IS_MAILBOX(ia)
+			    && internet_address_mailbox_get_addr(
+				   INTERNET_ADDRESS_MAILBOX(ia)) == addr) {
+				const char *n = internet_address_get_name(ia);
+
+				if (n && *n)
+					name = g_strdup(n);
+			}
+		}
+	}
+	if (list)
+		g_object_unref(list);
+	return name;
 }
 
 int headers_has_loop(const struct headers *hd, const char *list_address)

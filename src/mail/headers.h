@@ -56,6 +56,21 @@ char   *headers_value(const struct headers *hd, int index);
  */
 int	headers_from_address(const struct headers *hd, char *out, size_t size);
 
+/*
+ * headers_mailboxes - every mailbox of every field called name (groups
+ * opened), each once, as a value listpipe can write: "Name" <addr>, ...
+ * with names encoded by field.c; addresses that could not be written
+ * safely are left out.  NULL when none is left; g_free() it.
+ */
+char   *headers_mailboxes(const struct headers *hd, const char *name);
+
+/*
+ * headers_author - From's first mailbox: its address into *address
+ * (g_free; NULL when there is no usable one) and its display name,
+ * decoded, as the result (NULL when it has none).
+ */
+char   *headers_author(const struct headers *hd, char **address);
+
 /* headers_has_loop - an X-Loop field names this list already */
 int	headers_has_loop(const struct headers *hd, const char *list_address);
 

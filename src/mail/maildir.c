@@ -113,28 +113,23 @@ fail:
 	return -1;
 }
 
-int maildir_store(const struct maildir_place *place, const char *delivered_to,
-		  const struct spool *sp, int dry_run_fd, char *name_out,
-		  struct status *st)
+/*
+ * store - prefix, then the spooled message from offset from, into a new
+ * file of the Maildir at place.  A dry run prints where it would go, and
+ * the content only when show is set.
+ */
+static int store(const struct maildir_place *place, const char *prefix,
+		 size_t n, const struct spool *sp, off_t from, int dry_run_fd,
+		 int show, char *name_out, struct status *st)
 {
 	char	path[4096];
 	char	name[MAILDIR_NAME_MAX];
-	char	field[1024];
 	int	dir = -1, tmp = -1, new = -1;
 	int	fd = -1;
-	int	n = 0;
+	const char *field = prefix;
 
 	if (place_path(place, path, sizeof(path)) < 0)
 		return status_temp(st, "4.3.5", "listpipe: Maildir path too long");
-	if (delivered_to) {
-		n = snprintf(field, sizeof(field), "Delivered-To: %s%s",
-			     delivered_to, sp->newline ? sp->newline : "\n");
-		if (n < 0 || n >= (int)sizeof(field)
-		    || !field_check(field, (size_t)n,
-				    sp->newline ? sp->newline : "\n"))
-			return status_temp(st, "4.3.0", "listpipe: recipient "
-					   "unusable in a Delivered-To field");
-	}
 	if (dry_run_fd >= 0) {
 		char	line[4200];
 		int	len = snprintf(line, sizeof(line),
@@ -142,10 +137,10 @@ int maildir_store(const struct maildir_place *place, const char *delivered_to,
 
 		if (len < 0 || len >= (int)sizeof(line)
 		    || io_write_all(dry_run_fd, line, (size_t)len) < 0
-		    || io_write_all(dry_run_fd, field, (size_t)n) < 0)
+		    || (show && io_write_all(dry_run_fd, field, n) < 0))
 			return status_temp(st, "4.3.0", "listpipe: write: %s",
 					   strerror(errno));
-		return spool_copy(sp, sp->start, dry_run_fd, "write", st);
+		return show ? spool_copy(sp, from, dry_run_fd, "write", st) : 0;
 	}
 	if (open_maildir(place, &dir, &tmp, &new, st) < 0)
 		return -1;
@@ -160,12 +155,12 @@ int maildir_store(const struct maildir_place *place, const char *delivered_to,
 			    "%s", path, name, strerror(errno));
 		goto fail;
 	}
-	if (io_write_all(fd, field, (size_t)n) < 0) {
+	if (io_write_all(fd, field, n) < 0) {
 		status_temp(st, errno_dsn(errno), "listpipe: write %s/tmp/%s: "
 			    "%s", path, name, strerror(errno));
 		goto fail_unlink;
 	}
-	if (spool_copy(sp, sp->start, fd, "write Maildir file", st) < 0)
+	if (spool_copy(sp, from, fd, "write Maildir file", st) < 0)
 		goto fail_unlink;
 	if (fsync(fd) < 0) {
 		status_temp(st, errno_dsn(errno), "listpipe: fsync %s/tmp/%s: "
@@ -242,6 +237,34 @@ static int open_new(const struct maildir_place *place, int *new,
 	}
 	*new = cur;
 	return 0;
+}
+
+int maildir_store(const struct maildir_place *place, const char *delivered_to,
+		  const struct spool *sp, int dry_run_fd, char *name_out,
+		  struct status *st)
+{
+	char	field[1024];
+	int	n = 0;
+
+	if (delivered_to) {
+		n = snprintf(field, sizeof(field), "Delivered-To: %s%s",
+			     delivered_to, sp->newline ? sp->newline : "\n");
+		if (n < 0 || n >= (int)sizeof(field)
+		    || !field_check(field, (size_t)n,
+				    sp->newline ? sp->newline : "\n"))
+			return status_temp(st, "4.3.0", "listpipe: recipient "
+					   "unusable in a Delivered-To field");
+	}
+	return store(place, field, (size_t)n, sp, sp->start, dry_run_fd, 1,
+		     name_out, st);
+}
+
+int maildir_store_copy(const struct maildir_place *place, const char *header,
+		       size_t header_len, const struct spool *sp, off_t body,
+		       int dry_run_fd, char *name_out, struct status *st)
+{
+	return store(place, header, header_len, sp, body, dry_run_fd, 0,
+		     name_out, st);
 }
 
 int maildir_open(const struct maildir_place *place, const char *name,

@@ -36,6 +36,16 @@ int	maildir_store(const struct maildir_place *place,
 		      const char *delivered_to, const struct spool *sp,
 		      int dry_run_fd, char *name, struct status *st);
 
+/*
+ * maildir_store_copy - a list copy: header (the rewritten block) then the
+ * spooled message from offset body, with the same guarantees.  A dry
+ * run prints only where it would go (the copy is printed elsewhere).
+ */
+int	maildir_store_copy(const struct maildir_place *place,
+			   const char *header, size_t header_len,
+			   const struct spool *sp, off_t body, int dry_run_fd,
+			   char *name_out, struct status *st);
+
 /* maildir_open - the file name in the Maildir's new/, for reading;
  * a name that is not one path component, or a missing file, is -1 */
 int	maildir_open(const struct maildir_place *place, const char *name,

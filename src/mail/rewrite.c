@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "common/text.h"
+#include "mail/dkim.h"
 #include "mail/field.h"
 #include "mail/rewrite.h"
 
@@ -30,7 +31,8 @@ struct edit {
 	int	done;
 };
 
-#define MAX_EDITS 20
+/* ours (at most 20) and lists.strip_headers (at most 500 names) */
+#define MAX_EDITS 540
 
 char *rewrite_header_value(const char *text)
 {
@@ -146,8 +148,112 @@ static char *list_id(const struct list *list)
 	return v;
 }
 
+/* reply_value - the list's Reply-To: its target alone, or added to the
+ * poster's own addresses when the list keeps them */
+static char *reply_value(const struct headers *hd, const struct list *list,
+			 const char *target)
+{
+	char   *own = list->reply_to_strip ? NULL
+		      : headers_mailboxes(hd, "Reply-To");
+	char   *v;
+
+	if (own == NULL)
+		return rewrite_header_value(target);
+	{
+		char   *needle = g_strdup_printf("<%s>", target);
+		char   *lower = g_ascii_strdown(own, -1);
+		char   *lneedle = g_ascii_strdown(needle, -1);
+
+		v = strstr(lower, lneedle) ? g_strdup(own)
+		    : g_strdup_printf("%s, %s", own, needle);
+		g_free(needle);
+		g_free(lower);
+		g_free(lneedle);
+	}
+	g_free(own);
+	return v;
+}
+
+/*
+ * from_edits - From: "Name via list" <list address>, and the author where
+ * replies to the author still reach: Reply-To when the list leaves
+ * Reply-To to the poster (unless the poster set one), else Cc.
+ */
+static void from_edits(const struct headers *hd, const struct list *list,
+		       struct edit *edits, int *n)
+{
+	char   *addr = NULL;
+	char   *name = headers_author(hd, &addr);
+	char   *label = g_strdup_printf("%s via %s", name ? name
+					: addr ? addr : "unknown", list->name);
+	char   *phrase = field_encode_phrase(label);
+	char   *author = NULL;
+
+	add_edit(edits, n, "From", EDIT_SET,
+		 g_strdup_printf("%s <%s>", phrase, list->address));
+	if (addr) {
+		char   *aphrase = name ? field_encode_phrase(name) : NULL;
+
+		author = g_strdup_printf("%s%s<%s>", aphrase ? aphrase : "",
+					 aphrase ? " " : "", addr);
+		g_free(aphrase);
+	}
+	if (author && strcmp(list->reply_to, "poster") == 0) {
+		if (headers_find(hd, "Reply-To", 0) < 0)
+			add_edit(edits, n, "Reply-To", EDIT_SET, author);
+		else
+			g_free(author);
+	} else if (author) {
+		char   *cc = headers_mailboxes(hd, "Cc");
+		char   *lower = cc ? g_ascii_strdown(cc, -1) : NULL;
+		char   *needle = g_strdup_printf("<%s>", addr);
+		char   *lneedle = g_ascii_strdown(needle, -1);
+
+		if (cc == NULL)
+			add_edit(edits, n, "Cc", EDIT_SET, author);
+		else if (strstr(lower, lneedle) == NULL) {
+			add_edit(edits, n, "Cc", EDIT_SET,
+				 g_strdup_printf("%s, %s", cc, author));
+			g_free(author);
+		} else
+			g_free(author);
+		g_free(cc);
+		g_free(lower);
+		g_free(needle);
+		g_free(lneedle);
+	}
+	g_free(addr);
+	g_free(name);
+	g_free(label);
+	g_free(phrase);
+}
+
+/* strip_edits - lists.strip_headers: names, and prefixes ending in '*' */
+static void strip_edits(const struct list *list, struct edit *edits, int *n,
+			char ***owned)
+{
+	char  **names = g_strsplit_set(list->strip_headers ? list->strip_headers
+				       : "", " \t,", -1);
+	for (char **p = names; *p; p++) {
+		size_t	len = strlen(*p);
+
+		if (len == 0 || *n >= MAX_EDITS - 1)
+			continue;
+		if ((*p)[len - 1] == '*') {
+			(*p)[len - 1] = 0;
+			if (len > 1)
+				add_edit(edits, n, *p, EDIT_DROP_PREFIX, NULL);
+		} else {
+			add_edit(edits, n, *p, EDIT_DROP, NULL);
+		}
+	}
+	/* The names stay alive until the edits are applied. */
+	*owned = names;
+}
+
 static int plan_edits(const struct headers *hd, const struct list *list,
-		      struct edit *edits)
+		      const struct rewrite_options *opt, struct edit *edits,
+		      char ***owned)
 {
 	const char *owner = list->owner;
 	const char *request = list->request;
@@ -184,12 +290,14 @@ static int plan_edits(const struct headers *hd, const struct list *list,
 	add_edit(edits, &n, "Return-Path", EDIT_DROP, NULL);
 	if (tagged)
 		add_edit(edits, &n, "Subject", EDIT_SET, tagged);
+	if (opt && opt->from)
+		from_edits(hd, list, edits, &n);
 	if (strcmp(list->reply_to, "list") == 0)
 		add_edit(edits, &n, "Reply-To", EDIT_SET,
-			 rewrite_header_value(list->address));
+			 reply_value(hd, list, list->address));
 	else if (strcmp(list->reply_to, "poster") != 0)
 		add_edit(edits, &n, "Reply-To", EDIT_SET,
-			 rewrite_header_value(list->reply_to));
+			 reply_value(hd, list, list->reply_to));
 	add_edit(edits, &n, "Sender", EDIT_SET,
 		 rewrite_header_value(list->bounces));
 	add_edit(edits, &n, "Precedence", EDIT_SET, g_strdup("bulk"));
@@ -197,6 +305,7 @@ static int plan_edits(const struct headers *hd, const struct list *list,
 		 g_strdup("OOF"));
 	add_edit(edits, &n, "X-Loop", EDIT_ADD,
 		 rewrite_header_value(list->address));
+	strip_edits(list, edits, &n, owned);
 	return n;
 }
 
@@ -219,27 +328,56 @@ static int append_field(GString *out, const char *name, const char *value,
 	return 0;
 }
 
+/* kept - note a change not made because a signature covers name */
+static void kept(GString *k, const char *name)
+{
+	char   *padded = g_strdup_printf(" %s ", name);
+	char   *hay = g_strdup_printf(" %s ", k->str);
+	int	there = strstr(hay, padded) != NULL;
+
+	g_free(padded);
+	g_free(hay);
+	if (!there)
+		g_string_append_printf(k, "%s%s", k->len ? " " : "", name);
+}
+
+/* edit_matches - does edit e apply to a field called name? */
+static int edit_matches(const struct edit *e, const char *name)
+{
+	if (e->mode == EDIT_SET || e->mode == EDIT_DROP)
+		return g_ascii_strcasecmp(name, e->name) == 0;
+	if (e->mode == EDIT_DROP_PREFIX)
+		return g_ascii_strncasecmp(name, e->name, strlen(e->name)) == 0;
+	return 0;
+}
+
 int rewrite_list_copy(const struct headers *hd, const struct list *list,
-		      char **out, size_t *out_len, struct status *st)
+		      const struct rewrite_options *opt, char **out,
+		      size_t *out_len, struct rewrite_report *report,
+		      struct status *st)
 {
 	struct edit edits[MAX_EDITS];
-	int	nedits = plan_edits(hd, list, edits);
+	char  **owned = NULL;
+	int	nedits = plan_edits(hd, list, opt, edits, &owned);
+	const struct dkim_cover *keep = opt ? opt->keep : NULL;
 	GString *block = g_string_sized_new(hd->block_len + 1024);
+	GString *k = g_string_new("");
 	int	rc = 0;
+	int	looped = 0;
 
 	for (int i = 0; i < hd->nfields; i++) {
 		const struct header_field *f = &hd->fields[i];
 		struct edit *hit = NULL;
 
-		for (int e = 0; e < nedits && hit == NULL; e++) {
-			if ((edits[e].mode == EDIT_SET
-			     || edits[e].mode == EDIT_DROP)
-			    && g_ascii_strcasecmp(f->name, edits[e].name) == 0)
+		for (int e = 0; e < nedits && hit == NULL; e++)
+			if (edit_matches(&edits[e], f->name))
 				hit = &edits[e];
-			else if (edits[e].mode == EDIT_DROP_PREFIX
-			    && g_ascii_strncasecmp(f->name, edits[e].name,
-						   strlen(edits[e].name)) == 0)
-				hit = &edits[e];
+		/* A field a signature covers stays exactly as it is. */
+		if (hit && dkim_covers(keep, f->name)) {
+			kept(k, hit->mode == EDIT_DROP_PREFIX ? f->name
+			     : hit->name);
+			hit->done = 1;
+			hit = NULL;
 		}
 		if (hit == NULL) {
 			g_string_append_len(block, hd->block + f->offset,
@@ -255,17 +393,33 @@ int rewrite_list_copy(const struct headers *hd, const struct list *list,
 		}
 	}
 	for (int e = 0; e < nedits; e++) {
-		if ((edits[e].mode == EDIT_SET || edits[e].mode == EDIT_ADD)
-		    && !edits[e].done
-		    && append_field(block, edits[e].name, edits[e].value,
-				    hd->newline, st) < 0)
-			rc = -1;
-		g_free(edits[e].value);
+		struct edit *ed = &edits[e];
+
+		if ((ed->mode == EDIT_SET || ed->mode == EDIT_ADD) && !ed->done) {
+			/* Adding a name a signature lists, present or not,
+			 * breaks it (absent names are asserted absent). */
+			if (dkim_covers(keep, ed->name))
+				kept(k, ed->name);
+			else if (append_field(block, ed->name, ed->value,
+					      hd->newline, st) < 0)
+				rc = -1;
+			else if (ed->mode == EDIT_ADD
+				 && g_ascii_strcasecmp(ed->name, "X-Loop") == 0)
+				looped = 1;
+		}
+		g_free(ed->value);
 	}
+	g_strfreev(owned);
 	if (rc < 0) {
 		g_string_free(block, TRUE);
+		g_string_free(k, TRUE);
 		return -1;
 	}
+	if (report) {
+		report->kept = k->len ? g_strdup(k->str) : NULL;
+		report->loop_field = looped;
+	}
+	g_string_free(k, TRUE);
 	*out_len = block->len;
 	*out = g_string_free(block, FALSE);
 	return 0;

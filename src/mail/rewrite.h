@@ -3,7 +3,8 @@
  *
  * A list copy gets the RFC 2369/2919 List-* fields, Sender, Precedence,
  * X-Auto-Response-Suppress, the list's X-Loop and, when the list asks
- * for them, a subject tag and a Reply-To.  The changes are first written
+ * for them, a subject tag, a Reply-To, a From of its own (DMARC) and the
+ * removal of the fields it strips.  The changes are first written
  * down as a table of edits and then applied, so that later policies (such
  * as leaving alone what a DKIM signature covers) can strike edits out
  * without touching how they are made.  Fields no edit names keep their
@@ -16,6 +17,7 @@
 
 #include "common/list.h"
 #include "common/status.h"
+#include "mail/dkim.h"
 #include "mail/headers.h"
 
 /*
@@ -34,11 +36,29 @@ char   *rewrite_subject(const char *raw_value, const char *tag);
  */
 char   *rewrite_header_value(const char *text);
 
+/* What a list copy may change besides the list's own settings. */
+struct rewrite_options {
+	const struct dkim_cover *keep;	/* fields never added, changed or
+					 * removed; NULL: none */
+	int	from;			/* From becomes the list's (DMARC) */
+};
+
+/* What the rewrite left out, for the log and the dry run. */
+struct rewrite_report {
+	char   *kept;		/* names of changes not made because a
+				 * signature covers them, space-separated;
+				 * NULL when none; g_free() */
+	int	loop_field;	/* X-Loop was added */
+};
+
 /*
  * rewrite_list_copy - the complete header block of a list copy (without
  * the empty line, which belongs to the body) into *out; g_free() it.
+ * opt and report may be NULL.
  */
 int	rewrite_list_copy(const struct headers *hd, const struct list *list,
-			  char **out, size_t *out_len, struct status *st);
+			  const struct rewrite_options *opt, char **out,
+			  size_t *out_len, struct rewrite_report *report,
+			  struct status *st);
 
 #endif

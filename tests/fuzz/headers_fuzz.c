@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	head[size] = 0;
 	if (headers_parse(&hd, head, size, (off_t)size, &st) == 0) {
 		(void)headers_has_loop(&hd, list.address);
-		if (rewrite_list_copy(&hd, &list, &out, &len, &st) == 0) {
+		if (rewrite_list_copy(&hd, &list, NULL, &out, &len, NULL, &st) == 0) {
 			if (strlen(out) != len)
 				abort();	/* a NUL crept into the block */
 			if (headers_parse(&again, out, len, (off_t)len, &st) != 0

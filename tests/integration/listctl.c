@@ -177,7 +177,7 @@ Test(listctl, check_names_the_upgrades_an_old_database_needs)
 
 	fixture(&t, "PRAGMA user_version = 2");
 	check_reports(&t, "has schema version 2: upgrade it with "
-		      "sql/upgrade-3.sql; fix: back it up");
+		      "sql/upgrade-3.sql then sql/upgrade-4.sql; fix: back it up");
 }
 
 Test(listctl, check_finds_a_database_not_in_wal_mode)

@@ -1,7 +1,8 @@
 /*
- * schema.c - sql/upgrade-2.sql (version 1 to 2) and sql/upgrade-3.sql
- * (2 to 3) turn an old database into exactly what sql/schema.sql makes,
- * keep every row, and refuse any other version.
+ * schema.c - sql/upgrade-2.sql (version 1 to 2), sql/upgrade-3.sql
+ * (2 to 3) and sql/upgrade-4.sql (3 to 4) turn an old database into
+ * exactly what sql/schema.sql makes, keep every row, and refuse any
+ * other version.
  */
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -107,6 +108,7 @@ Test(schema, upgrades_from_version_1_give_the_fresh_schema_and_keep_rows)
 	cr_expect_neq(shell(old, "sql/upgrade-3.sql"), 0, "3 needs 2 first");
 	cr_assert_eq(shell(old, "sql/upgrade-2.sql"), 0);
 	cr_assert_eq(shell(old, "sql/upgrade-3.sql"), 0);
+	cr_assert_eq(shell(old, "sql/upgrade-4.sql"), 0);
 	same_shape(t.db, old);
 	char   *rows = query(old, "SELECT list, address, role, state FROM "
 				  "members ORDER BY address");
@@ -149,6 +151,7 @@ Test(schema, upgrade_from_version_2_keeps_every_member_as_it_was)
 		sqlite3_close(h);
 	}
 	cr_assert_eq(shell(old, "sql/upgrade-3.sql"), 0);
+	cr_assert_eq(shell(old, "sql/upgrade-4.sql"), 0);
 	same_shape(t.db, old);
 	rows = query(old, "SELECT address, state, score, bounced, reason, since "
 			  "FROM members ORDER BY address");
@@ -160,6 +163,41 @@ Test(schema, upgrade_from_version_2_keeps_every_member_as_it_was)
 	rows = query(old, "SELECT policy, bounce_limit, bounce_days, report_to, "
 			  "reported FROM lists");
 	cr_expect_str_eq(rows, "members|5|7|owners|NULL\n");
+	free(rows);
+}
+
+Test(schema, upgrade_from_version_3_turns_on_dkim_respect_and_receipt_stripping)
+{
+	struct tdir t;
+	char	old[400];
+	char   *rows;
+
+	tdir_make(&t);
+	tdir_db(&t, NULL);
+	old_version(old, sizeof(old), t.path, 3);
+	{
+		sqlite3 *h;
+
+		cr_assert(sqlite3_open(old, &h) == SQLITE_OK);
+		cr_assert(sqlite3_exec(h,
+		    "INSERT INTO lists(address, reply_to) VALUES"
+		    "  ('team@lists.example.org', 'list');"
+		    "INSERT INTO journal(queue_id, list, batch, recipient) VALUES"
+		    "  ('4Q1', 'team@lists.example.org', 0, 'team@lists.example.org');",
+		    NULL, NULL, NULL) == SQLITE_OK);
+		sqlite3_close(h);
+	}
+	cr_expect_neq(shell(old, "sql/upgrade-2.sql"), 0, "not for version 3");
+	cr_assert_eq(shell(old, "sql/upgrade-4.sql"), 0);
+	same_shape(t.db, old);
+	rows = query(old, "SELECT reply_to, reply_to_strip, dkim, from_rewrite, "
+			  "strip_headers, archive FROM lists");
+	cr_expect_str_eq(rows, "list|1|respect|never|Return-Receipt-To "
+			 "Disposition-Notification-To X-Confirm-Reading-To|0\n",
+			 "Reply-To as before; signed headers and receipts new");
+	free(rows);
+	rows = query(old, "SELECT queue_id, batch, archived FROM journal");
+	cr_expect_str_eq(rows, "4Q1|0|NULL\n");
 	free(rows);
 }
 
@@ -192,6 +230,7 @@ Test(schema, upgrades_refuse_a_database_of_another_version)
 	before = query(t.db, "SELECT type, name, sql FROM sqlite_schema ORDER BY name");
 	cr_expect_neq(shell(t.db, "sql/upgrade-2.sql"), 0);
 	cr_expect_neq(shell(t.db, "sql/upgrade-3.sql"), 0);
+	cr_expect_neq(shell(t.db, "sql/upgrade-4.sql"), 0);
 	after = query(t.db, "SELECT type, name, sql FROM sqlite_schema ORDER BY name");
 	cr_expect_str_eq(after, before, "nothing changed");
 	free(before);

@@ -38,7 +38,7 @@ static char *copy_of(const char *msg, const struct list *list)
 
 	cr_assert_eq(headers_parse(&hd, msg, strlen(msg), (off_t)strlen(msg),
 				   &st), 0, "%s", st.reason);
-	cr_assert_eq(rewrite_list_copy(&hd, list, &out, &len, &st), 0);
+	cr_assert_eq(rewrite_list_copy(&hd, list, NULL, &out, &len, NULL, &st), 0);
 	cr_assert_eq(strlen(out), len);
 	headers_free(&hd);
 	return out;
