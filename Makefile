@@ -58,13 +58,14 @@ TESTLIB	= tests/lib/testlib.c
 BUILD_PACKAGES = build-essential pkg-config libgmime-3.0-dev libsqlite3-dev \
 		 libgpgme-dev libunistring-dev libpsl-dev
 DEB_PACKAGES = $(BUILD_PACKAGES) sqlite3 libcriterion-dev clang \
-	       libclang-rt-14-dev mandoc acl libsisimai-perl valgrind
+	       libclang-rt-14-dev mandoc acl libsisimai-perl valgrind \
+	       python3-dkim openssl dnsmasq-base
 
 # For the end-to-end suite and the demo: a private Postfix instance.
 E2E_PACKAGES = postfix postfix-sqlite swaks acl
 
 .PHONY: all deps e2e-deps check test unit-test integration-test asan-test \
-	e2e-test demo install clean lint fuzz bounce-compare valgrind bench \
+	e2e-test demo install clean lint fuzz bounce-compare dkim-check valgrind bench \
 	bench-deps
 
 all: listpipe listctl
@@ -180,6 +181,7 @@ test: deps
 	$(MAKE) --no-print-directory check || rc=1; \
 	$(MAKE) --no-print-directory lint || rc=1; \
 	$(MAKE) --no-print-directory bounce-compare || rc=1; \
+	$(MAKE) --no-print-directory dkim-check || rc=1; \
 	$(MAKE) --no-print-directory valgrind || rc=1; \
 	$(MAKE) --no-print-directory fuzz || rc=1; \
 	$(MAKE) --no-print-directory e2e-test || rc=1; \
@@ -302,6 +304,11 @@ bench: all
 # bounce corpus: fails below the agreement goals (95% on recipients, 90%
 # on permanent versus temporary) or when an auto-reply, a feedback report
 # or a delay is ever "hard".  -v lists every disagreement.
+# The author's DKIM signature on list copies, checked by dkimpy.
+dkim-check: all
+	@echo "== DKIM signatures through listpipe (tests/dkim/prove, dkimpy)"
+	tests/dkim/prove run ./listpipe
+
 bounce-compare: build/dsn-dump
 	@echo "== the bounce analyser against sisimai over $(CORPUS)/bounces"
 	tests/sisimai/compare $(CORPUS)/bounces | sed -n '1,/^$$/p'; \
