@@ -15,6 +15,7 @@
 
 #include "mail/headers.h"
 #include "common/log.h"
+#include "mail/dkim.h"
 #include "mail/rewrite.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -57,6 +58,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();	/* our output is not a header block */
 			headers_free(&again);
 			g_free(out);
+		}
+		/* The same with the poster's signatures respected, From
+		 * rewritten, the poster's Reply-To kept and fields stripped:
+		 * still one well-formed header block. */
+		{
+			struct dkim_cover c;
+			struct rewrite_options opt = {&c, 1};
+			struct rewrite_report rep;
+			struct list l2 = list;
+
+			l2.reply_to_strip = 0;
+			l2.strip_headers = "X-Spam-* Return-Receipt-To";
+			dkim_cover_read(&hd, &c);
+			if (rewrite_list_copy(&hd, &l2, &opt, &out, &len, &rep,
+					      &st) == 0) {
+				if (strlen(out) != len
+				    || headers_parse(&again, out, len, (off_t)len,
+						     &st) != 0
+				    || again.body != (off_t)len)
+					abort();
+				headers_free(&again);
+				g_free(out);
+				g_free(rep.kept);
+			}
+			dkim_cover_free(&c);
 		}
 		headers_free(&hd);
 	}
