@@ -4,6 +4,8 @@
  */
 #include <string.h>
 
+#include <glib.h>
+
 #include "db/lists.h"
 #include "db/members.h"
 #include "listctl/ctl.h"
@@ -47,6 +49,26 @@ int cmd_show(struct ctl *ctl, int argc, char **argv)
 	setting(ctl, "description", list.description, "(none)");
 	setting(ctl, "subject_prefix", list.subject_prefix, "(none)");
 	setting(ctl, "reply_to", list.reply_to, "");
+	if (strcmp(list.reply_to, "poster") != 0)
+		setting(ctl, "reply_to_strip", list.reply_to_strip
+			? "1 (replaces the poster's Reply-To)"
+			: "0 (added to the poster's Reply-To)", "");
+	setting(ctl, "dkim", list.dkim == DKIM_RESPECT
+		? "respect (signed fields are left alone)"
+		: "ignore (changes may break the author's signature)", "");
+	setting(ctl, "from_rewrite", list_from_rewrite_names[list.from_rewrite],
+		"");
+	setting(ctl, "strip_headers", *list.strip_headers
+		? list.strip_headers : NULL, "(none)");
+	if (list.archive) {
+		char   *where = g_strdup_printf("%s/archive/%s (Maildir)",
+						 ctl->spooldir, list.address);
+
+		setting(ctl, "archive", where, "");
+		g_free(where);
+	} else {
+		setting(ctl, "archive", "off", "");
+	}
 	setting(ctl, "policy", list_policy_names[list.policy], "");
 	setting(ctl, "refused", list.policy == POLICY_MODERATED
 		? "hold (moderated)" : list_action_names[list.refused], "");

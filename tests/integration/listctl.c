@@ -419,6 +419,14 @@ Test(listctl, show_prints_settings_and_members_with_nested_lists_marked)
 	cr_expect(strstr(r.output, "subscription     closed\n"), "%s", r.output);
 	cr_expect(strstr(r.output, "request address  team-request@lists.example.org\n"),
 		  "%s", r.output);
+	/* version 4's */
+	cr_expect(strstr(r.output, "dkim             respect (signed fields are "
+			 "left alone)\n"), "%s", r.output);
+	cr_expect(strstr(r.output, "from_rewrite     never\n"), "%s", r.output);
+	cr_expect(strstr(r.output, "strip_headers    Return-Receipt-To "
+			 "Disposition-Notification-To X-Confirm-Reading-To\n"),
+		  "%s", r.output);
+	cr_expect(strstr(r.output, "archive          off\n"), "%s", r.output);
 	run_free(&r);
 	ctl(&r, &t, NULL, "show", "nope@lists.example.org");
 	cr_expect_eq(r.exit_code, 1);
