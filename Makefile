@@ -62,7 +62,8 @@ DEB_PACKAGES = $(BUILD_PACKAGES) sqlite3 libcriterion-dev clang \
 	       python3-dkim openssl dnsmasq-base
 
 # For the end-to-end suite and the demo: a private Postfix instance.
-E2E_PACKAGES = postfix postfix-sqlite swaks acl
+E2E_PACKAGES = postfix postfix-sqlite swaks acl opendkim opendkim-tools \
+	       public-inbox python3-dkim dnsmasq-base
 
 .PHONY: all deps e2e-deps check test unit-test integration-test asan-test \
 	e2e-test demo install clean lint fuzz bounce-compare dkim-check valgrind bench \
