@@ -187,7 +187,8 @@ int distribute(const struct site *s, const struct list *l,
 		return status_set(st, OUTCOME_LOOP, "5.4.6", "<%s>: mail loop: "
 		    "message already carries X-Loop: %s", l->address,
 		    l->address);
-	if (rcpts->n == 0) {
+	/* An archived list with nobody to send to still archives. */
+	if (rcpts->n == 0 && !l->archive) {
 		log_info("list=<%s>, members=0, status=sent (no enabled "
 			 "members)", l->address);
 		return 0;
@@ -232,7 +233,8 @@ int distribute(const struct site *s, const struct list *l,
 		log_info("list=<%s>, status=resumed (%d runs, %zu of %zu "
 			 "members queued by an earlier attempt)", l->address,
 			 c.batches, skip, rcpts->n);
-		if (skip == rcpts->n) {
+		/* All sent: done, unless the archive still lacks it. */
+		if (skip == rcpts->n && !(l->archive && c.archived == NULL)) {
 			rc = 0;
 			goto done;
 		}
@@ -286,6 +288,13 @@ int distribute(const struct site *s, const struct list *l,
 	}
 	if (l->archive && (rc = archive(s, l, key, &c, header, header_len, m,
 					st)) < 0) {
+		g_free(header);
+		goto done;
+	}
+	if (skip == rcpts->n) {
+		/* Archived, and nobody (left) to send to. */
+		log_info("list=<%s>, members=0, status=sent (archived)",
+			 l->address);
 		g_free(header);
 		goto done;
 	}

@@ -151,3 +151,19 @@ Test(archive, the_lists_own_copy_coming_back_is_a_loop_without_x_loop)
 	run_free(&r);
 	cr_expect_eq(sent_count(&t), 1, "only that one went out");
 }
+
+Test(archive, a_list_without_members_still_archives_its_posts)
+{
+	struct tdir t;
+	struct run r;
+	char	dir[400];
+
+	fixture(&t, "UPDATE lists SET archive = 1;"
+		    "UPDATE members SET state = 'nomail' WHERE role = 'member'");
+	post_as(&r, &t, POST, "4ARC5", "carol@example.com");
+	cr_expect_eq(r.exit_code, 0, "%s", r.output);
+	run_free(&r);
+	snprintf(dir, sizeof(dir), "%s" ARCHIVE_NEW, t.spool);
+	cr_expect_eq(files_in(dir), 1);
+	cr_expect_eq(sent_count(&t), 0);
+}
