@@ -334,6 +334,14 @@ int db_lists_without_owner(struct db *db, struct address_list *out,
 		       "ORDER BY address", out, "read owners", st);
 }
 
+int db_lists_rewriting_from(struct db *db, struct address_list *out,
+			    struct status *st)
+{
+	return strings(db, "SELECT address FROM lists WHERE enabled AND "
+		       "from_rewrite <> 'never' ORDER BY address", out,
+		       "read from_rewrite", st);
+}
+
 int db_list_domains(struct db *db, struct address_list *out,
 		    struct status *st)
 {

@@ -49,6 +49,10 @@ void	db_list_summaries_free(struct list_summary *s, size_t n);
 int	db_lists_without_owner(struct db *db, struct address_list *out,
 			       struct status *st);
 
+/* db_lists_rewriting_from - enabled lists whose from_rewrite is not never */
+int	db_lists_rewriting_from(struct db *db, struct address_list *out,
+				struct status *st);
+
 /* db_list_domains - the domains that hold at least one list */
 int	db_list_domains(struct db *db, struct address_list *out,
 			struct status *st);

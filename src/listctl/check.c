@@ -614,6 +614,38 @@ static void check_verp(struct checker *ck)
 	g_free(v);
 }
 
+/*
+ * check_list_signing - lists that rewrite From send copies whose From is
+ * the list's own address: without a milter on the non-SMTP path (where
+ * sendmail's mail goes) nothing signs them for the list domain, and
+ * DMARC for them rests on SPF alone.  A note, not a problem: SPF may be
+ * all the list domain publishes.
+ */
+static void check_list_signing(struct checker *ck, struct db *db)
+{
+	static const char *const milters[] = {"-h", "non_smtpd_milters", NULL};
+	struct address_list rewriting = {0};
+	struct status st;
+	char   *m = NULL;
+
+	if (db == NULL || !ck->postconf_ok
+	    || db_lists_rewriting_from(db, &rewriting, &st) < 0
+	    || rewriting.n == 0) {
+		address_list_free(&rewriting);
+		return;
+	}
+	if (postfix_tool(ck, DEF_POSTCONF, milters, &m) == 0
+	    && *g_strstrip(m) == 0)
+		note(ck, "%zu list%s rewrite%s From (%s%s) but non_smtpd_milters "
+		     "is empty: their copies carry no DKIM signature of the "
+		     "list domain, and DMARC for them rests on SPF "
+		     "(postfix/opendkim.conf)", rewriting.n,
+		     rewriting.n == 1 ? "" : "s", rewriting.n == 1 ? "s" : "",
+		     rewriting.v[0], rewriting.n > 1 ? ", ..." : "");
+	g_free(m);
+	address_list_free(&rewriting);
+}
+
 int cmd_check(struct ctl *ctl, int argc, char **argv)
 {
 	struct checker ck = {ctl, 0, 0, "", NULL};
@@ -627,6 +659,7 @@ int cmd_check(struct ctl *ctl, int argc, char **argv)
 	db = check_database(&ck);
 	check_postfix(&ck, db);
 	check_verp(&ck);
+	check_list_signing(&ck, db);
 	db_close(db);
 	g_ptr_array_free(ck.services, TRUE);
 	if (ck.problems == 0)

@@ -313,6 +313,35 @@ Test(listctl, check_finds_list_domains_postfix_does_not_route_here)
 	g_free(pf);
 }
 
+Test(listctl, check_notes_lists_rewriting_from_without_a_signing_milter)
+{
+	struct tdir t;
+	struct run r;
+	char   *pf, *main_cf, *text;
+
+	if (!have_postfix())
+		cr_skip_test("needs postconf and postmap");
+	fixture(&t, "UPDATE lists SET from_rewrite = 'dmarc'");
+	pf = postfix_dir(&t, "lists.example.org", "lists.example.org listpipe:\n");
+	ctl(&r, &t, pf, "check", NULL);
+	cr_expect(strstr(r.output, "note: 1 list rewrites From "
+			 "(team@lists.example.org) but non_smtpd_milters is "
+			 "empty") != NULL, "%s", r.output);
+	run_free(&r);
+	main_cf = g_strdup_printf("%s/main.cf", pf);
+	text = g_strdup_printf("relay_domains = lists.example.org\n"
+			       "transport_maps = hash:%s/transport\n"
+			       "recipient_delimiter = +\n"
+			       "non_smtpd_milters = inet:127.0.0.1:8891\n", pf);
+	write_file(main_cf, text, strlen(text), 0644);
+	ctl(&r, &t, pf, "check", NULL);
+	cr_expect(strstr(r.output, "non_smtpd_milters") == NULL, "%s", r.output);
+	run_free(&r);
+	g_free(text);
+	g_free(main_cf);
+	g_free(pf);
+}
+
 Test(listctl, check_finds_settings_that_break_verp_bounces)
 {
 	struct tdir t;
