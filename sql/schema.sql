@@ -125,7 +125,14 @@ CREATE TABLE lists (
 	-- 1: each post, as the members receive it, is also stored in the
 	-- Maildir SPOOL/archive/LIST before it counts as delivered (what
 	-- public-inbox-watch reads).
-	archive		INTEGER NOT NULL DEFAULT 0 CHECK (archive IN (0, 1))
+	archive		INTEGER NOT NULL DEFAULT 0 CHECK (archive IN (0, 1)),
+	-- VERP (listpipe(5) BOUNCES): 1 sends every post with each member's
+	-- own envelope sender (LIST-bounces+member=host@), so a bounce names
+	-- its member for sure, at one SMTP transaction a member; N > 1 does
+	-- so for one post in N (picked by Message-ID), the others leave with
+	-- LIST-bounces@ and one transaction for many members, their bounces
+	-- attributed by the report's recipient; 0 never.
+	verp		INTEGER NOT NULL DEFAULT 1 CHECK (verp >= 0)
 );
 
 -- A domain is served when at least one list lives in it.

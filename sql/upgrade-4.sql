@@ -4,7 +4,8 @@
 --   sqlite3 lists.db < upgrade-4.sql
 --
 -- Version 4 adds DKIM and DMARC settings, Reply-To and header hygiene and
--- the archive (listpipe(5) DKIM AND DMARC, ARCHIVE).  Existing lists
+-- the archive (listpipe(5) DKIM AND DMARC, ARCHIVE), and VERP for one
+-- post in N (lists.verp; 1, every post, as before).  Existing lists
 -- change in two ways, both by the defaults: list copies no longer change
 -- any header field an author's DKIM signature covers (dkim 'respect';
 -- set it to 'ignore' for the old behaviour), and Return-Receipt-To,
@@ -35,6 +36,8 @@ ALTER TABLE lists ADD COLUMN strip_headers TEXT NOT NULL
 	CHECK (length(strip_headers) <= 1000 AND strip_headers NOT GLOB '*[^A-Za-z0-9 *-]*');
 ALTER TABLE lists ADD COLUMN archive INTEGER NOT NULL DEFAULT 0
 	CHECK (archive IN (0, 1));
+ALTER TABLE lists ADD COLUMN verp INTEGER NOT NULL DEFAULT 1
+	CHECK (verp >= 0);
 ALTER TABLE journal ADD COLUMN archived TEXT DEFAULT NULL;
 
 COMMIT;

@@ -60,6 +60,7 @@ struct list {
 	int	reply_to_strip;	/* the list's Reply-To replaces the poster's */
 	char   *strip_headers;	/* names (X-Foo-* prefixes) split by spaces */
 	int	archive;	/* store each copy in SPOOL/archive/LIST */
+	int	verp;		/* VERP one post in this many; 0: never */
 };
 
 /* The roles someone holds on a list, as bits (members.role). */

@@ -70,7 +70,8 @@ const char *const list_from_rewrite_names[] = {
 #define SETTINGS_SQL "l.enabled, l.policy, l.refused, l.max_size, " \
 		     "l.oversize, l.subscription, l.hold_days, " \
 		     "l.bounce_limit, l.bounce_days, l.dedupe_hours, " \
-		     "l.dkim, l.from_rewrite, l.reply_to_strip, l.archive"
+		     "l.dkim, l.from_rewrite, l.reply_to_strip, l.archive, " \
+		     "l.verp"
 
 /* select_list - "SELECT <first>, <columns>, <settings> <rest>" */
 static char *select_list(const char *first, const char *rest)
@@ -122,15 +123,16 @@ static int read_settings(sqlite3_stmt *stmt, int col, struct list *list,
 	list->dedupe_hours = sqlite3_column_int(stmt, col + 9);
 	list->reply_to_strip = sqlite3_column_int(stmt, col + 12) != 0;
 	list->archive = sqlite3_column_int(stmt, col + 13) != 0;
+	list->verp = sqlite3_column_int(stmt, col + 14);
 	if (policy < 0 || refused < 0 || oversize < 0 || subscription < 0
-	    || dkim < 0 || from_rewrite < 0
+	    || dkim < 0 || from_rewrite < 0 || list->verp < 0
 	    || oversize == ACTION_DISCARD || list->max_size < 0
 	    || list->hold_days < 1 || list->bounce_limit < 0
 	    || list->bounce_days < 1 || list->dedupe_hours < 0)
 		return status_temp(st, "4.3.5", "listpipe: list %s has an "
 		    "unknown policy, refused, oversize, subscription, max_size, "
-		    "hold_days, bounce_limit, bounce_days, dedupe_hours, dkim or "
-		    "from_rewrite value: see listpipe(5)", list->address);
+		    "hold_days, bounce_limit, bounce_days, dedupe_hours, dkim, "
+		    "from_rewrite or verp value: see listpipe(5)", list->address);
 	list->policy = (enum list_policy)policy;
 	list->refused = (enum list_action)refused;
 	list->oversize = (enum list_action)oversize;

@@ -76,6 +76,24 @@ static char *message_id(const struct headers *hd)
 	return v;
 }
 
+/*
+ * verp_this - does this post go out VERPed?  lists.verp N > 1 picks one
+ * post in N by a hash of its Message-ID (the queue id, or nothing, when
+ * it has none): a retry of the same post decides the same way, and the
+ * picks spread over posts, not over the members of one.
+ */
+static int verp_this(const struct list *l, const char *key, const char *mid)
+{
+	const char *s = mid ? mid : key ? key : "";
+	guint32	h = 2166136261u;	/* FNV-1a */
+
+	if (l->verp <= 1)
+		return l->verp == 1;
+	for (; *s; s++)
+		h = (h ^ (guchar)*s) * 16777619u;
+	return h % (guint32)l->verp == 0;
+}
+
 /* say - one line of the dry run's account, "# ..." */
 static int say(const struct site *s, struct status *st, const char *fmt, ...)
 	G_GNUC_PRINTF(3, 4);
@@ -301,7 +319,8 @@ int distribute(const struct site *s, const struct list *l,
 	{
 		struct injection in = {
 			.sendmail = s->sendmail, .sender = l->bounces,
-			.verp = 1, .header = header, .header_len = header_len,
+			.verp = verp_this(l, key, mid), .header = header,
+			.header_len = header_len,
 			.spool = &m->spool, .from = message_body(m),
 			.dry_run_fd = s->dry_run_fd, .hooks = s->hooks,
 			.accepted = key ? record_run : NULL,

@@ -69,6 +69,15 @@ int cmd_show(struct ctl *ctl, int argc, char **argv)
 	} else {
 		setting(ctl, "archive", "off", "");
 	}
+	if (list.verp == 1)
+		setting(ctl, "verp", "1 (every post: bounces name their member)",
+			"");
+	else if (list.verp == 0)
+		setting(ctl, "verp", "0 (never: bounces are attributed by the "
+			"report's recipient)", "");
+	else
+		ctl_printf(ctl, "%-16s %d (one post in %d)", "verp", list.verp,
+			   list.verp);
 	setting(ctl, "policy", list_policy_names[list.policy], "");
 	setting(ctl, "refused", list.policy == POLICY_MODERATED
 		? "hold (moderated)" : list_action_names[list.refused], "");

@@ -582,3 +582,47 @@ Test(listctl_bounces, report_says_what_happened_since_the_last_one)
 	cr_expect_eq(r.exit_code, 1);
 	run_free(&r);
 }
+
+/* post_with_id - POST under its own Message-ID and queue id */
+static void post_with_id(struct tdir *t, int n)
+{
+	struct run r;
+	char   *msg = g_strdup_printf("From: Carol <carol@example.com>\n"
+				      "To: " TEAM "\nSubject: post %d\n"
+				      "Message-ID: <verp-%d@example.com>\n\n"
+				      "Hello.\n", n, n);
+
+	lp_run(&r, t, msg, "carol@example.com", TEAM);
+	cr_assert_eq(r.exit_code, 0, "%s", r.output);
+	run_free(&r);
+	g_free(msg);
+}
+
+Test(bounces, verp_is_per_list_every_post_one_in_n_or_never)
+{
+	struct tdir t;
+	int	verped = 0;
+	char   *args;
+
+	/* 0: one envelope sender, LIST-bounces@, for all members. */
+	fixture(&t, "UPDATE lists SET verp = 0");
+	post_with_id(&t, 1);
+	args = sent_args(&t, 1);
+	cr_expect_str_eq(args, ARGS_TO("alice@example.net\nbob@example.net\n"));
+	free(args);
+	/* 4: one post in about four, the same post always the same way. */
+	fixture(&t, "UPDATE lists SET verp = 4");
+	for (int i = 1; i <= 40; i++) {
+		post_with_id(&t, i);
+		args = sent_args(&t, i);
+		verped += strstr(args, "-XV\n") != NULL;
+		free(args);
+	}
+	cr_expect(verped >= 4 && verped <= 20, "%d of 40 VERPed", verped);
+	/* The default: every post. */
+	fixture(&t, NULL);
+	post_with_id(&t, 1);
+	args = sent_args(&t, 1);
+	cr_expect_str_eq(args, COPY_ARGS_TO("alice@example.net\nbob@example.net\n"));
+	free(args);
+}

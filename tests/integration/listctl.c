@@ -456,6 +456,8 @@ Test(listctl, show_prints_settings_and_members_with_nested_lists_marked)
 			 "Disposition-Notification-To X-Confirm-Reading-To\n"),
 		  "%s", r.output);
 	cr_expect(strstr(r.output, "archive          off\n"), "%s", r.output);
+	cr_expect(strstr(r.output, "verp             1 (every post: bounces "
+			 "name their member)\n"), "%s", r.output);
 	run_free(&r);
 	ctl(&r, &t, NULL, "show", "nope@lists.example.org");
 	cr_expect_eq(r.exit_code, 1);

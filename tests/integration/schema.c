@@ -191,10 +191,11 @@ Test(schema, upgrade_from_version_3_turns_on_dkim_respect_and_receipt_stripping)
 	cr_assert_eq(shell(old, "sql/upgrade-4.sql"), 0);
 	same_shape(t.db, old);
 	rows = query(old, "SELECT reply_to, reply_to_strip, dkim, from_rewrite, "
-			  "strip_headers, archive FROM lists");
+			  "strip_headers, archive, verp FROM lists");
 	cr_expect_str_eq(rows, "list|1|respect|never|Return-Receipt-To "
-			 "Disposition-Notification-To X-Confirm-Reading-To|0\n",
-			 "Reply-To as before; signed headers and receipts new");
+			 "Disposition-Notification-To X-Confirm-Reading-To|0|1\n",
+			 "Reply-To and VERP as before; signed headers and "
+			 "receipts new");
 	free(rows);
 	rows = query(old, "SELECT queue_id, batch, archived FROM journal");
 	cr_expect_str_eq(rows, "4Q1|0|NULL\n");
