@@ -172,7 +172,6 @@ s_archive_public_inbox() {
 	as_nobody public-inbox-init -V2 arch "$pi/arch" http://127.0.0.1/arch/ arch@lists.test \
 		> "$pi/init.out" 2>&1 || { fail "public-inbox-init: $(cat "$pi/init.out")"; return; }
 	as_nobody git config --file "$pi/config" publicinbox.arch.watch "maildir:$PF/lib/archive/arch@lists.test"
-	as_nobody git config --file "$pi/config" publicinbox.arch.watchheader "List-Id:<arch.lists.test>"
 	as_nobody timeout 30 public-inbox-watch > "$pi/watch.out" 2>&1 &
 	search() {
 		as_nobody perl -MPublicInbox::Config -e '
