@@ -16,10 +16,11 @@
 
 #include <glib.h>
 
+#include "common/address.h"
+#include "common/io.h"
 #include "common/log.h"
 #include "db/journal.h"
 #include "list/distribute.h"
-#include "common/io.h"
 #include "mail/dkim.h"
 #include "mail/inject.h"
 #include "mail/maildir.h"
@@ -122,10 +123,8 @@ static int say(const struct site *s, struct status *st, const char *fmt, ...)
 static int decide_from(const struct site *s, const struct list *l,
 		       const struct headers *hd, char *why, size_t size)
 {
-	char   *addr = NULL;
-	char   *name;
+	char	author[ADDRESS_MAX];
 	struct dmarc_result r;
-	const char *at;
 
 	*why = 0;
 	if (l->from_rewrite == FROM_NEVER)
@@ -134,22 +133,72 @@ static int decide_from(const struct site *s, const struct list *l,
 		snprintf(why, size, "always");
 		return 1;
 	}
-	name = headers_author(hd, &addr);
-	g_free(name);
-	if (addr == NULL || (at = strrchr(addr, '@')) == NULL) {
+	if (headers_from_address(hd, author, sizeof(author)) < 0) {
 		/* Nobody's domain to ask: the author's name is not ours to
 		 * lose, and From stays. */
 		snprintf(why, size, "no author address");
-		g_free(addr);
 		return 0;
 	}
-	dmarc_check(at + 1, s->resolver, s->dmarc, &r);
+	/* headers_from_address gives an address with an '@'. */
+	dmarc_check(strrchr(author, '@') + 1, s->resolver, s->dmarc, &r);
 	snprintf(why, size, "dmarc %s: %s",
 		 r.verdict == DMARC_STRICT ? "strict"
 		 : r.verdict == DMARC_UNKNOWN ? "unknown, counted strict"
 		 : "relaxed", r.why);
-	g_free(addr);
 	return r.verdict != DMARC_RELAXED;
+}
+
+/*
+ * list_copy - the copy's header block: From decided, the author's DKIM
+ * signatures respected as the list says, and what was left out and why
+ * logged and, in a dry run, printed.
+ */
+static int list_copy(const struct site *s, const struct list *l,
+		     const struct headers *hd, char **header,
+		     size_t *header_len, struct status *st)
+{
+	struct dkim_cover cover;
+	struct rewrite_options opt = {NULL, 0};
+	struct rewrite_report report = {NULL, 0};
+	char	why[400];
+	int	rc;
+
+	*header = NULL;
+	opt.from = decide_from(s, l, hd, why, sizeof(why));
+	/* Rewriting From breaks the author's signature whatever else
+	 * changes: then nothing is spared for it. */
+	dkim_cover_read(hd, &cover);
+	if (l->dkim == DKIM_RESPECT && !opt.from && cover.signatures)
+		opt.keep = &cover;
+	rc = rewrite_list_copy(hd, l, &opt, header, header_len, &report, st);
+	if (rc == 0 && *why)
+		log_info("list=<%s>, from=%s (%s)", l->address,
+			 opt.from ? "rewritten" : "kept", why);
+	if (rc == 0 && report.kept)
+		log_info("list=<%s>, dkim=%s, kept=%s (signed: changing them "
+			 "would break the signature)%s", l->address,
+			 cover.domains, report.kept, report.loop_field ? ""
+			 : "; no X-Loop: the loop guard is the envelope sender "
+			 "and the Message-ID");
+	if (rc == 0 && *why)
+		rc = say(s, st, "# From %s (%s)\n", opt.from ? "rewritten"
+			 : "kept", why);
+	if (rc == 0 && report.kept)
+		rc = say(s, st, "# DKIM signature by %s covers these: not "
+			 "changed: %s\n", cover.domains, report.kept);
+	if (rc == 0 && report.kept && !report.loop_field)
+		rc = say(s, st, "# no X-Loop (signed): loops are caught by the "
+			 "envelope sender and the Message-ID\n");
+	if (rc == 0 && cover.signatures && l->dkim == DKIM_IGNORE)
+		rc = say(s, st, "# dkim ignore: the signature by %s may no "
+			 "longer verify\n", cover.domains);
+	g_free(report.kept);
+	dkim_cover_free(&cover);
+	if (rc < 0) {
+		g_free(*header);
+		*header = NULL;
+	}
+	return rc;
 }
 
 /*
@@ -230,11 +279,9 @@ int distribute(const struct site *s, const struct list *l,
 		log_info("list=<%s>, message-id=%s, status=discarded (duplicate: "
 			 "distributed as %s within %d hours)", l->address, mid,
 			 c.holder, l->dedupe_hours);
-		if (s->dry_run_fd >= 0)
-			dprintf(s->dry_run_fd, "duplicate of %s (distributed as "
-				"%s within %d hours): not sent again\n", mid,
-				c.holder, l->dedupe_hours);
-		rc = 0;
+		rc = say(s, st, "duplicate of %s (distributed as %s within %d "
+			 "hours): not sent again\n", mid, c.holder,
+			 l->dedupe_hours);
 		goto done;
 	case CLAIM_BUSY:
 		/* Both would send the same runs: wait for it to end. */
@@ -260,50 +307,8 @@ int distribute(const struct site *s, const struct list *l,
 	case CLAIM_NEW:
 		break;
 	}
-	{
-		struct dkim_cover cover;
-		struct rewrite_options opt = {NULL, 0};
-		struct rewrite_report report = {NULL, 0};
-		char	why[400];
-
-		opt.from = decide_from(s, l, hd, why, sizeof(why));
-		/* Rewriting From breaks the author's signature whatever
-		 * else changes: then nothing is spared for it. */
-		dkim_cover_read(hd, &cover);
-		if (l->dkim == DKIM_RESPECT && !opt.from && cover.signatures)
-			opt.keep = &cover;
-		rc = rewrite_list_copy(hd, l, &opt, &header, &header_len,
-				       &report, st);
-		if (rc == 0 && *why)
-			log_info("list=<%s>, from=%s (%s)", l->address,
-				 opt.from ? "rewritten" : "kept", why);
-		if (rc == 0 && report.kept)
-			log_info("list=<%s>, dkim=%s, kept=%s (signed: changing "
-				 "them would break the signature)%s", l->address,
-				 cover.domains, report.kept, report.loop_field
-				 ? "" : "; no X-Loop: the loop guard is the "
-				 "envelope sender and the Message-ID");
-		if (rc == 0 && *why)
-			rc = say(s, st, "# From %s (%s)\n", opt.from
-				 ? "rewritten" : "kept", why);
-		if (rc == 0 && report.kept)
-			rc = say(s, st, "# DKIM signature by %s covers these: "
-				 "not changed: %s\n", cover.domains, report.kept);
-		if (rc == 0 && report.kept && !report.loop_field)
-			rc = say(s, st, "# no X-Loop (signed): loops are caught "
-				 "by the envelope sender and the Message-ID\n");
-		if (rc == 0 && cover.signatures && l->dkim == DKIM_IGNORE)
-			rc = say(s, st, "# dkim ignore: the signature by %s may "
-				 "no longer verify\n", cover.domains);
-		g_free(report.kept);
-		dkim_cover_free(&cover);
-		if (rc < 0) {
-			if (header)
-				g_free(header);
-			header = NULL;
-			goto done;
-		}
-	}
+	if ((rc = list_copy(s, l, hd, &header, &header_len, st)) < 0)
+		goto done;
 	if (l->archive && (rc = archive(s, l, key, &c, header, header_len, m,
 					st)) < 0) {
 		g_free(header);

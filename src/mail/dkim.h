@@ -14,11 +14,12 @@
 #ifndef LISTPIPE_DKIM_H
 #define LISTPIPE_DKIM_H
 
+#include <glib.h>
+
 #include "mail/headers.h"
 
 struct dkim_cover {
-	char  **names;		/* lower case, each once; NULL-terminated */
-	int	nnames;
+	GHashTable *names;	/* the names, compared in any case */
 	int	signatures;	/* DKIM-Signature fields that look valid */
 	int	malformed;	/* ones that do not (not counted) */
 	char   *domains;	/* "example.com esp.example": their d= tags */

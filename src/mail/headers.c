@@ -227,21 +227,27 @@ char *headers_value(const struct headers *hd, int index)
 }
 
 /* first_mailbox - depth first through groups */
-static const char *first_mailbox(InternetAddressList *list)
+static InternetAddress *first_mailbox(InternetAddressList *list)
 {
 	for (int i = 0; list && i < internet_address_list_length(list); i++) {
 		InternetAddress *ia = internet_address_list_get_address(list, i);
-		const char *found;
+		InternetAddress *found;
 
 		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
-			return internet_address_mailbox_get_addr(
-				INTERNET_ADDRESS_MAILBOX(ia));
+			return ia;
 		if (INTERNET_ADDRESS_IS_GROUP(ia)
 		    && (found = first_mailbox(internet_address_group_get_members(
 				INTERNET_ADDRESS_GROUP(ia)))) != NULL)
 			return found;
 	}
 	return NULL;
+}
+
+/* addr_of - a mailbox's addr-spec, or NULL */
+static const char *addr_of(InternetAddress *ia)
+{
+	return ia ? internet_address_mailbox_get_addr(
+		INTERNET_ADDRESS_MAILBOX(ia)) : NULL;
 }
 
 int headers_from_address(const struct headers *hd, char *out, size_t size)
@@ -256,7 +262,7 @@ int headers_from_address(const struct headers *hd, char *out, size_t size)
 		return -1;
 	list = internet_address_list_parse(parser_options,
 					   hd->fields[i].raw_value);
-	addr = first_mailbox(list);
+	addr = addr_of(first_mailbox(list));
 	if (addr && address_check_member(addr, &why) == 0
 	    && g_strlcpy(out, addr, size) < size) {
 		for (char *p = out; *p; p++)
@@ -279,55 +285,61 @@ static int writable_address(const char *addr)
 	       && strpbrk(addr, "<>,;:\"()\\[]") == NULL;
 }
 
-/* add_mailboxes - depth first through groups, each usable mailbox once */
-static void add_mailboxes(InternetAddressList *list, GString *out)
+/* add_mailboxes - depth first through groups, each usable mailbox once
+ * (seen: the addresses written, in lower case) */
+static void add_mailboxes(InternetAddressList *list, GString *out,
+			  GHashTable *seen)
 {
 	for (int i = 0; list && i < internet_address_list_length(list); i++) {
 		InternetAddress *ia = internet_address_list_get_address(list, i);
 
 		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
 			add_mailboxes(internet_address_group_get_members(
-				INTERNET_ADDRESS_GROUP(ia)), out);
+				INTERNET_ADDRESS_GROUP(ia)), out, seen);
 			continue;
 		}
 		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
 			continue;
-		const char *addr = internet_address_mailbox_get_addr(
-			INTERNET_ADDRESS_MAILBOX(ia));
+		const char *addr = addr_of(ia);
 		const char *name = internet_address_get_name(ia);
-		char   *needle;
+		char   *key;
 
 		if (!writable_address(addr))
 			continue;
-		needle = g_strdup_printf("<%s>", addr);
-		if (strstr(out->str, needle) == NULL) {
-			if (out->len)
-				g_string_append(out, ", ");
-			if (name && *name) {
-				char   *phrase = field_encode_phrase(name);
-
-				g_string_append_printf(out, "%s ", phrase);
-				g_free(phrase);
-			}
-			g_string_append(out, needle);
+		key = g_ascii_strdown(addr, -1);
+		if (g_hash_table_contains(seen, key)) {
+			g_free(key);
+			continue;
 		}
-		g_free(needle);
+		g_hash_table_add(seen, key);
+		if (out->len)
+			g_string_append(out, ", ");
+		if (name && *name) {
+			char   *phrase = field_encode_phrase(name);
+
+			g_string_append_printf(out, "%s ", phrase);
+			g_free(phrase);
+		}
+		g_string_append_printf(out, "<%s>", addr);
 	}
 }
 
 char *headers_mailboxes(const struct headers *hd, const char *name)
 {
 	GString *out = g_string_new("");
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+						 g_free, NULL);
 
 	for (int i = headers_find(hd, name, 0); i >= 0;
 	     i = headers_find(hd, name, i + 1)) {
 		InternetAddressList *list = internet_address_list_parse(
 			parser_options, hd->fields[i].raw_value);
 
-		add_mailboxes(list, out);
+		add_mailboxes(list, out, seen);
 		if (list)
 			g_object_unref(list);
 	}
+	g_hash_table_destroy(seen);
 	if (out->len == 0) {
 		g_string_free(out, TRUE);
 		return NULL;
@@ -339,7 +351,7 @@ char *headers_author(const struct headers *hd, char **address)
 {
 	int	i = headers_find(hd, "From", 0);
 	InternetAddressList *list;
-	const char *addr;
+	InternetAddress *ia;
 	char   *name = NULL;
 
 	*address = NULL;
@@ -347,22 +359,13 @@ char *headers_author(const struct headers *hd, char **address)
 		return NULL;
 	list = internet_address_list_parse(parser_options,
 					   hd->fields[i].raw_value);
-	addr = first_mailbox(list);
-	if (writable_address(addr)) {
-		*address = g_strdup(addr);
-		for (int k = 0; k < internet_address_list_length(list); k++) {
-			InternetAddress *ia =
-				internet_address_list_get_address(list, k);
+	ia = first_mailbox(list);
+	if (writable_address(addr_of(ia))) {
+		const char *n = internet_address_get_name(ia);
 
-			if (INTERNET_ADDRESS_IS_MAILBOX(ia)
-			    && internet_address_mailbox_get_addr(
-				   INTERNET_ADDRESS_MAILBOX(ia)) == addr) {
-				const char *n = internet_address_get_name(ia);
-
-				if (n && *n)
-					name = g_strdup(n);
-			}
-		}
+		*address = g_strdup(addr_of(ia));
+		if (n && *n)
+			name = g_strdup(n);
 	}
 	if (list)
 		g_object_unref(list);

@@ -126,7 +126,6 @@ static int store(const struct maildir_place *place, const char *prefix,
 	char	name[MAILDIR_NAME_MAX];
 	int	dir = -1, tmp = -1, new = -1;
 	int	fd = -1;
-	const char *field = prefix;
 
 	if (place_path(place, path, sizeof(path)) < 0)
 		return status_temp(st, "4.3.5", "listpipe: Maildir path too long");
@@ -137,7 +136,7 @@ static int store(const struct maildir_place *place, const char *prefix,
 
 		if (len < 0 || len >= (int)sizeof(line)
 		    || io_write_all(dry_run_fd, line, (size_t)len) < 0
-		    || (show && io_write_all(dry_run_fd, field, n) < 0))
+		    || (show && io_write_all(dry_run_fd, prefix, n) < 0))
 			return status_temp(st, "4.3.0", "listpipe: write: %s",
 					   strerror(errno));
 		return show ? spool_copy(sp, from, dry_run_fd, "write", st) : 0;
@@ -155,7 +154,7 @@ static int store(const struct maildir_place *place, const char *prefix,
 			    "%s", path, name, strerror(errno));
 		goto fail;
 	}
-	if (io_write_all(fd, field, n) < 0) {
+	if (io_write_all(fd, prefix, n) < 0) {
 		status_temp(st, errno_dsn(errno), "listpipe: write %s/tmp/%s: "
 			    "%s", path, name, strerror(errno));
 		goto fail_unlink;

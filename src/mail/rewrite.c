@@ -150,26 +150,42 @@ static char *list_id(const struct list *list)
 
 /* reply_value - the list's Reply-To: its target alone, or added to the
  * poster's own addresses when the list keeps them */
+/*
+ * with_mailbox - the address list value (from headers_mailboxes) with
+ * mailbox added at the end, or NULL when it holds <addr> already (in
+ * any case)
+ */
+static char *with_mailbox(const char *value, const char *mailbox,
+			  const char *addr)
+{
+	char   *needle = g_strdup_printf("<%s>", addr);
+	char   *lneedle = g_ascii_strdown(needle, -1);
+	char   *lower = g_ascii_strdown(value, -1);
+	char   *v = strstr(lower, lneedle) ? NULL
+		    : g_strdup_printf("%s, %s", value, mailbox);
+
+	g_free(needle);
+	g_free(lneedle);
+	g_free(lower);
+	return v;
+}
+
 static char *reply_value(const struct headers *hd, const struct list *list,
 			 const char *target)
 {
+	char   *clean = rewrite_header_value(target);
 	char   *own = list->reply_to_strip ? NULL
 		      : headers_mailboxes(hd, "Reply-To");
-	char   *v;
+	char   *v, *mailbox;
 
 	if (own == NULL)
-		return rewrite_header_value(target);
-	{
-		char   *needle = g_strdup_printf("<%s>", target);
-		char   *lower = g_ascii_strdown(own, -1);
-		char   *lneedle = g_ascii_strdown(needle, -1);
-
-		v = strstr(lower, lneedle) ? g_strdup(own)
-		    : g_strdup_printf("%s, %s", own, needle);
-		g_free(needle);
-		g_free(lower);
-		g_free(lneedle);
-	}
+		return clean;
+	mailbox = g_strdup_printf("<%s>", clean);
+	v = with_mailbox(own, mailbox, clean);
+	g_free(mailbox);
+	g_free(clean);
+	if (v == NULL)
+		return own;
 	g_free(own);
 	return v;
 }
@@ -204,23 +220,15 @@ static void from_edits(const struct headers *hd, const struct list *list,
 		else
 			g_free(author);
 	} else if (author) {
+		/* Copied once: a Cc that holds the author stays as it is. */
 		char   *cc = headers_mailboxes(hd, "Cc");
-		char   *lower = cc ? g_ascii_strdown(cc, -1) : NULL;
-		char   *needle = g_strdup_printf("<%s>", addr);
-		char   *lneedle = g_ascii_strdown(needle, -1);
+		char   *v = cc ? with_mailbox(cc, author, addr) : author;
 
-		if (cc == NULL)
-			add_edit(edits, n, "Cc", EDIT_SET, author);
-		else if (strstr(lower, lneedle) == NULL) {
-			add_edit(edits, n, "Cc", EDIT_SET,
-				 g_strdup_printf("%s, %s", cc, author));
-			g_free(author);
-		} else
+		if (v)
+			add_edit(edits, n, "Cc", EDIT_SET, v);
+		if (v != author)
 			g_free(author);
 		g_free(cc);
-		g_free(lower);
-		g_free(needle);
-		g_free(lneedle);
 	}
 	g_free(addr);
 	g_free(name);

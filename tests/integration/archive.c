@@ -34,13 +34,7 @@ static int files_in(const char *dir)
 static void post_as(struct run *r, struct tdir *t, const char *msg,
 		    const char *qid, const char *sender)
 {
-	char	log[400];
-	const char *argv[] = {"-d", t->db, "-s", t->sendmail, "-m", t->spool,
-			      "-l", log, "-q", qid, "-f", sender, "--", TEAM,
-			      NULL};
-
-	snprintf(log, sizeof(log), "%s/listpipe.log", t->path);
-	run_listpipe(r, msg, strlen(msg), NULL, argv);
+	lp_run_queued(r, t, msg, qid, sender, TEAM);
 }
 
 Test(archive, the_archive_holds_exactly_what_the_members_got)

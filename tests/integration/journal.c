@@ -15,13 +15,7 @@
 static void post_as(struct run *r, struct tdir *t, const char *msg,
 		    const char *qid, const char *rcpt)
 {
-	char	log[400];
-	const char *argv[] = {"-d", t->db, "-s", t->sendmail, "-m", t->spool,
-			      "-l", log, "-q", qid, "-f", "carol@example.com",
-			      "--", rcpt, NULL};
-
-	snprintf(log, sizeof(log), "%s/listpipe.log", t->path);
-	run_listpipe(r, msg, strlen(msg), NULL, argv);
+	lp_run_queued(r, t, msg, qid, "carol@example.com", rcpt);
 }
 
 /* post_without_queue_id - as from a command line */

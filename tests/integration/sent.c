@@ -11,19 +11,27 @@
 
 #include "sent.h"
 
-void lp_run(struct run *r, struct tdir *t, const char *msg,
-	    const char *sender, const char *rcpt)
+void lp_run_queued(struct run *r, struct tdir *t, const char *msg,
+		   const char *qid, const char *sender, const char *rcpt)
 {
-	static unsigned queued;
-	char	log[400], qid[32];
+	char	log[400];
 	const char *argv[] = {"-d", t->db, "-s", t->sendmail, "-m", t->spool,
 			      "-l", log, "-q", qid, "-f", sender, "--",
 			      rcpt, NULL};
 
-	/* Each run a message of its own, as each has a queue file. */
-	snprintf(qid, sizeof(qid), "4LIST%u", ++queued);
 	snprintf(log, sizeof(log), "%s/listpipe.log", t->path);
 	run_listpipe(r, msg, strlen(msg), NULL, argv);
+}
+
+void lp_run(struct run *r, struct tdir *t, const char *msg,
+	    const char *sender, const char *rcpt)
+{
+	static unsigned queued;
+	char	qid[32];
+
+	/* Each run a message of its own, as each has a queue file. */
+	snprintf(qid, sizeof(qid), "4LIST%u", ++queued);
+	lp_run_queued(r, t, msg, qid, sender, rcpt);
 }
 
 void ctl_run(struct run *r, struct tdir *t, const char *a1, const char *a2,
@@ -46,6 +54,10 @@ char *log_of(struct tdir *t)
 }
 
 /* query - run sql, keep the first column of the first row */
+static void query(struct tdir *t, const char *fmt, va_list ap,
+		  long long *num, char **text)
+	__attribute__((format(printf, 2, 0)));
+
 static void query(struct tdir *t, const char *fmt, va_list ap,
 		  long long *num, char **text)
 {

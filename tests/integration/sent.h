@@ -24,6 +24,11 @@
 void	lp_run(struct run *r, struct tdir *t, const char *msg,
 	       const char *sender, const char *rcpt);
 
+/* lp_run_queued - the same, for the queue file qid (a retry of the same
+ * message, another recipient of it) */
+void	lp_run_queued(struct run *r, struct tdir *t, const char *msg,
+		      const char *qid, const char *sender, const char *rcpt);
+
 /* ctl_run - listctl -d DB -m SPOOL -s SENDMAIL a1 [a2 [a3]] (NULL ends) */
 void	ctl_run(struct run *r, struct tdir *t, const char *a1, const char *a2,
 		const char *a3);
